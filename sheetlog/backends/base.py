@@ -1,0 +1,181 @@
+"""The small interface every backend implements, and the data it speaks.
+
+A backend reads the whole workbook in one go (``read``) and applies a list of
+``Op`` values in one atomic step (``write``) — one ``spreadsheets.batchUpdate``
+on Google, one atomic file save on a local workbook. Everything above this
+module (init, append, validate, archive...) only builds ops from snapshots, so
+both backends behave the same by construction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CellValue = str | int | float | bool | datetime | date | None
+"""A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
+
+Stored = str | int | float | None
+"""A cell as sheetlog writes it; strings are always stored as literal text."""
+
+
+@dataclass
+class Tab:
+    """One tab's values as read: ``rows[0]`` is sheet row 1 (the header); rows are ragged."""
+
+    title: str
+    rows: list[list[CellValue]]
+    hidden: bool = False
+    frozen_rows: int = 0
+
+    @property
+    def header(self) -> list[str]:
+        """The header row as text."""
+        return [str(v).strip() if v is not None else "" for v in self.rows[0]] if self.rows else []
+
+
+@dataclass
+class Snapshot:
+    """Every tab of the workbook, in tab order, read at one moment."""
+
+    tabs: dict[str, Tab]
+
+    def tab(self, title: str) -> Tab | None:
+        """The tab called ``title``, or None."""
+        return self.tabs.get(title)
+
+
+@dataclass
+class Layout:
+    """The provisioning facts of one tab that ``init`` compares with the template."""
+
+    header: list[str]
+    frozen_rows: int = 0
+    header_protected: bool = False
+    dropdowns: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    format_rules: set[int] = field(default_factory=set)
+    text_columns: set[int] = field(default_factory=set)
+
+
+# --- write operations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddTab:
+    """Create a tab whose first row is ``header`` (bold); hidden tabs hold settings."""
+
+    title: str
+    header: tuple[str, ...]
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class SetCells:
+    """Write a rectangle of values with its top-left at sheet ``row`` (1-based), ``col`` (0-based)."""
+
+    tab: str
+    row: int
+    col: int
+    values: tuple[tuple[Stored, ...], ...]
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class AppendRows:
+    """Write rows directly below the last row that has any content, from column A."""
+
+    tab: str
+    rows: tuple[tuple[Stored, ...], ...]
+
+
+@dataclass(frozen=True)
+class FreezeHeader:
+    """Freeze the first row."""
+
+    tab: str
+
+
+@dataclass(frozen=True)
+class ProtectHeader:
+    """Warn a person who edits the header row (a warning, not a lock)."""
+
+    tab: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SetDropdown:
+    """An in-cell drop-down on a column's data rows; other input gets a warning."""
+
+    tab: str
+    col: int
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AddFormatRule:
+    """Mark a malformed cell of a timestamp/date column as a person types it."""
+
+    tab: str
+    col: int
+    formula: str
+
+
+@dataclass(frozen=True)
+class SetTextFormat:
+    """Give a column the text number format so typed dates stay text."""
+
+    tab: str
+    col: int
+
+
+@dataclass(frozen=True)
+class SetWidth:
+    """Set a column's width, in characters."""
+
+    tab: str
+    col: int
+    chars: int
+
+
+Op = (
+    AddTab
+    | SetCells
+    | AppendRows
+    | FreezeHeader
+    | ProtectHeader
+    | SetDropdown
+    | AddFormatRule
+    | SetTextFormat
+    | SetWidth
+)
+
+
+class Backend(ABC):
+    """Where a log lives. Implementations translate their errors into SheetlogError."""
+
+    #: Shown to people: a URL or a file path.
+    location: str
+
+    @abstractmethod
+    def read(self) -> Snapshot:
+        """Every tab's values, in one read."""
+
+    @abstractmethod
+    def read_layout(self, title: str) -> Layout | None:
+        """The provisioning facts of one tab, or None when the tab does not exist."""
+
+    @abstractmethod
+    def write(self, ops: Sequence[Op]) -> None:
+        """Apply ``ops`` atomically: all of them or none."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Keep others out for a read-compute-write; Google has no such lock, so a no-op."""
+        yield
+
+    def close(self) -> None:
+        """Release locks and connections."""

@@ -1,0 +1,420 @@
+"""The Google Sheets backend, through gspread's HTTP client.
+
+A pass costs a fixed number of calls whatever the log's size: ``read`` is one
+``spreadsheets.get`` returning every tab's values, ``write`` is one atomic
+``spreadsheets.batchUpdate``. Text goes in as ``stringValue``, which Sheets
+stores literally, so nothing a person wrote is ever run as a formula.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+import requests
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
+from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+
+from ..errors import AccessError, BackendError, SheetlogError
+from .base import (
+    AddFormatRule,
+    AddTab,
+    AppendRows,
+    Backend,
+    CellValue,
+    FreezeHeader,
+    Layout,
+    Op,
+    ProtectHeader,
+    SetCells,
+    SetDropdown,
+    SetTextFormat,
+    SetWidth,
+    Snapshot,
+    Stored,
+    Tab,
+)
+from .gauth import RetryingHTTPClient
+
+SHEET_URL = "https://docs.google.com/spreadsheets/d/{}/edit"
+READ_FIELDS = (
+    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,"
+    "frozenRowCount)),data(rowData(values(effectiveValue))))"
+)
+LAYOUT_FIELDS = (
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),"
+    "conditionalFormats,protectedRanges(range,warningOnly),"
+    "data(rowData(values(effectiveValue,dataValidation,userEnteredFormat.numberFormat))))"
+)
+MARK_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}
+DEFAULT_ROWS = 1000
+DEFAULT_COLUMNS = 26
+
+
+class UncertainWrite(BackendError):
+    """A write whose reply was lost: Google may or may not have applied it."""
+
+
+@contextmanager
+def translate_errors(spreadsheet_id: str, acting_as: str) -> Iterator[None]:
+    """Turn gspread, google-auth and network failures into SheetlogError."""
+    try:
+        yield
+    except SheetlogError:
+        raise
+    except APIError as exc:
+        code = exc.code
+        message = str(exc.error.get("message", exc)) if isinstance(exc.error, dict) else str(exc)
+        if code in (403, 404):
+            raise AccessError(
+                f"spreadsheet {spreadsheet_id} not found or not shared with {acting_as}"
+                f" — share it with that address (Google said: {message})"
+            ) from None
+        if code == 401:
+            raise AccessError(f"Google refused the credentials: {message}") from None
+        if code == 429:
+            raise BackendError(
+                "Google's quota (about 60 requests a minute per user) is used up even after"
+                " retries; wait a minute and run again"
+            ) from None
+        if code >= 500:
+            raise BackendError(f"Google Sheets failed (HTTP {code}): {message}") from None
+        raise BackendError(f"Google Sheets refused the request (HTTP {code}): {message}") from None
+    except GoogleAuthError as exc:
+        raise AccessError(f"Google sign-in failed for {acting_as}: {exc}") from None
+    except requests.RequestException as exc:
+        raise BackendError(f"cannot reach Google Sheets: {exc}") from None
+
+
+@dataclass
+class _Sheet:
+    sheet_id: int
+    rows: int
+    columns: int
+
+
+class GoogleBackend(Backend):
+    """A log kept in one Google spreadsheet."""
+
+    def __init__(self, spreadsheet_id: str, credentials: Credentials, acting_as: str) -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self.location = SHEET_URL.format(spreadsheet_id)
+        self.acting_as = acting_as
+        self.http = RetryingHTTPClient(credentials)
+        self._sheets: dict[str, _Sheet] = {}
+
+    @classmethod
+    def create(cls, title: str, credentials: Credentials, acting_as: str) -> GoogleBackend:
+        """Create a new, empty spreadsheet (one ``spreadsheets.create`` call)."""
+        with translate_errors("(new)", acting_as):
+            http = RetryingHTTPClient(credentials)
+            reply = http.request(
+                "post", SPREADSHEETS_API_V4_BASE_URL, json={"properties": {"title": title}}
+            ).json()
+        backend = cls(reply["spreadsheetId"], credentials, acting_as)
+        backend.http = http
+        backend._remember(reply.get("sheets", []))
+        return backend
+
+    def share(self, email: str, role: str) -> None:
+        """Give ``email`` access to the spreadsheet (Drive permissions.create)."""
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            self.http.insert_permission(self.spreadsheet_id, email, "user", role, notify=True)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _get(self, params: dict[str, Any]) -> dict[str, Any]:
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            reply: dict[str, Any] = self.http.fetch_sheet_metadata(self.spreadsheet_id, params)
+        return reply
+
+    def _remember(self, sheets: list[dict[str, Any]]) -> None:
+        self._sheets = {}
+        for sheet in sheets:
+            props = sheet["properties"]
+            grid = props.get("gridProperties", {})
+            self._sheets[props["title"]] = _Sheet(
+                props["sheetId"],
+                grid.get("rowCount", DEFAULT_ROWS),
+                grid.get("columnCount", DEFAULT_COLUMNS),
+            )
+
+    def read(self) -> Snapshot:
+        reply = self._get({"includeGridData": "true", "fields": READ_FIELDS})
+        sheets = reply.get("sheets", [])
+        self._remember(sheets)
+        tabs = {}
+        for sheet in sheets:
+            props = sheet["properties"]
+            tabs[props["title"]] = Tab(
+                title=props["title"],
+                rows=[[_cell_value(c) for c in row] for row in _grid_rows(sheet)],
+                hidden=bool(props.get("hidden", False)),
+                frozen_rows=props.get("gridProperties", {}).get("frozenRowCount", 0),
+            )
+        return Snapshot(tabs)
+
+    def read_layout(self, title: str) -> Layout | None:
+        if title not in self._sheets:
+            self.read()
+            if title not in self._sheets:
+                return None
+        reply = self._get({"ranges": f"{quote_title(title)}!1:2", "fields": LAYOUT_FIELDS})
+        sheet = next(s for s in reply["sheets"] if s["properties"]["title"] == title)
+        rows = _grid_rows(sheet)
+        header_cells = rows[0] if rows else []
+        first_row = rows[1] if len(rows) > 1 else []
+        layout = Layout(
+            header=[str(_cell_value(c) or "") for c in header_cells],
+            frozen_rows=sheet["properties"].get("gridProperties", {}).get("frozenRowCount", 0),
+        )
+        for protected in sheet.get("protectedRanges", []):
+            span = protected.get("range", {})
+            if span.get("startRowIndex", 0) == 0 and span.get("endRowIndex") == 1:
+                layout.header_protected = True
+        for col, cell in enumerate(first_row):
+            condition = cell.get("dataValidation", {}).get("condition", {})
+            if condition.get("type") == "ONE_OF_LIST":
+                layout.dropdowns[col] = tuple(v["userEnteredValue"] for v in condition["values"])
+            if cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type") == "TEXT":
+                layout.text_columns.add(col)
+        for rule in sheet.get("conditionalFormats", []):
+            if rule.get("booleanRule", {}).get("condition", {}).get("type") == "CUSTOM_FORMULA":
+                for span in rule.get("ranges", []):
+                    if span.get("startRowIndex") == 1:
+                        first = span.get("startColumnIndex", 0)
+                        layout.format_rules.update(range(first, span.get("endColumnIndex", first + 1)))
+        return layout
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, ops: Sequence[Op]) -> None:
+        builder = _Requests(self._sheets)
+        requests_ = builder.build(ops)
+        if not requests_:
+            return
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            try:
+                self.http.batch_update(self.spreadsheet_id, {"requests": requests_})
+            except APIError as exc:
+                if exc.code >= 500 or exc.code == 408:
+                    raise UncertainWrite(f"Google's reply to a write was lost (HTTP {exc.code})") from None
+                raise
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
+        self._sheets = builder.sheets
+
+
+def quote_title(title: str) -> str:
+    """A tab title as A1 notation wants it: single-quoted, quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _grid_rows(sheet: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The CellData rows of a sheet's first (only) grid-data block."""
+    data = sheet.get("data") or [{}]
+    return [row.get("values", []) for row in data[0].get("rowData", [])]
+
+
+def _cell_value(cell: dict[str, Any]) -> CellValue:
+    """A cell's effective value as Python: text, number, bool, or None."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    if "stringValue" in value:
+        return str(value["stringValue"])
+    if "numberValue" in value:
+        return float(value["numberValue"])
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    return f"#ERROR: {value.get('errorValue', {}).get('message', 'formula error')}"
+
+
+def _cell_data(value: Stored, bold: bool = False) -> dict[str, Any]:
+    """A CellData that stores ``value`` literally."""
+    data: dict[str, Any] = {}
+    if isinstance(value, str):
+        data["userEnteredValue"] = {"stringValue": value}
+    elif isinstance(value, bool):
+        data["userEnteredValue"] = {"boolValue": value}
+    elif isinstance(value, int | float):
+        data["userEnteredValue"] = {"numberValue": value}
+    if bold:
+        data["userEnteredFormat"] = {"textFormat": {"bold": True}}
+    return data
+
+
+def _rows(values: Sequence[Sequence[Stored]], bold: bool = False) -> list[dict[str, Any]]:
+    return [{"values": [_cell_data(v, bold) for v in line]} for line in values]
+
+
+class _Requests:
+    """Translates ops into batchUpdate sub-requests, tracking tabs added in the same batch."""
+
+    def __init__(self, sheets: dict[str, _Sheet]) -> None:
+        self.sheets = {title: replace(sheet) for title, sheet in sheets.items()}
+        self.out: list[dict[str, Any]] = []
+
+    def build(self, ops: Sequence[Op]) -> list[dict[str, Any]]:
+        for op in ops:
+            self._one(op)
+        return self.out
+
+    def _sheet(self, title: str) -> _Sheet:
+        if title not in self.sheets:
+            raise BackendError(f'tab "{title}" does not exist in the spreadsheet')
+        return self.sheets[title]
+
+    def _grow(self, sheet: _Sheet, rows: int, columns: int) -> None:
+        """Extend the grid first: Sheets rejects writes outside it."""
+        if rows > sheet.rows:
+            self.out.append(
+                {"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": rows - sheet.rows}}
+            )
+            sheet.rows = rows
+        if columns > sheet.columns:
+            self.out.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet.sheet_id,
+                        "dimension": "COLUMNS",
+                        "length": columns - sheet.columns,
+                    }
+                }
+            )
+            sheet.columns = columns
+
+    def _column(self, sheet: _Sheet, col: int) -> dict[str, Any]:
+        """The data rows (2..end) of one column."""
+        return {"sheetId": sheet.sheet_id, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1}
+
+    def _one(self, op: Op) -> None:
+        if isinstance(op, AddTab):
+            sheet = _Sheet(random.randint(1, 2**31 - 1), DEFAULT_ROWS, max(DEFAULT_COLUMNS, len(op.header)))
+            self.sheets[op.title] = sheet
+            self.out.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": sheet.sheet_id,
+                            "title": op.title,
+                            "hidden": op.hidden,
+                            "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns},
+                        }
+                    }
+                }
+            )
+            self._update_cells(sheet, 0, 0, (op.header,), bold=True)
+            return
+        sheet = self._sheet(op.tab)
+        match op:
+            case SetCells(row=row, col=col, values=values, bold=bold):
+                self._update_cells(sheet, row - 1, col, values, bold)
+            case AppendRows(rows=rows):
+                width = max((len(r) for r in rows), default=0)
+                self._grow(sheet, 0, width)
+                self.out.append(
+                    {"appendCells": {"sheetId": sheet.sheet_id, "rows": _rows(rows), "fields": "userEnteredValue"}}
+                )
+            case FreezeHeader():
+                self.out.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {"sheetId": sheet.sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                            "fields": "gridProperties.frozenRowCount",
+                        }
+                    }
+                )
+            case ProtectHeader(message=message):
+                self.out.append(
+                    {
+                        "addProtectedRange": {
+                            "protectedRange": {
+                                "range": {"sheetId": sheet.sheet_id, "startRowIndex": 0, "endRowIndex": 1},
+                                "description": message,
+                                "warningOnly": True,
+                            }
+                        }
+                    }
+                )
+            case SetDropdown(col=col, choices=choices):
+                self.out.append(
+                    {
+                        "setDataValidation": {
+                            "range": self._column(sheet, col),
+                            "rule": {
+                                "condition": {
+                                    "type": "ONE_OF_LIST",
+                                    "values": [{"userEnteredValue": c} for c in choices],
+                                },
+                                "inputMessage": "Choose one of: " + ", ".join(choices),
+                                "strict": False,
+                                "showCustomUi": True,
+                            },
+                        }
+                    }
+                )
+            case AddFormatRule(col=col, formula=formula):
+                self.out.append(
+                    {
+                        "addConditionalFormatRule": {
+                            "index": 0,
+                            "rule": {
+                                "ranges": [self._column(sheet, col)],
+                                "booleanRule": {
+                                    "condition": {
+                                        "type": "CUSTOM_FORMULA",
+                                        "values": [{"userEnteredValue": formula}],
+                                    },
+                                    "format": {"backgroundColor": MARK_COLOR},
+                                },
+                            },
+                        }
+                    }
+                )
+            case SetTextFormat(col=col):
+                self.out.append(
+                    {
+                        "repeatCell": {
+                            "range": self._column(sheet, col),
+                            "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
+                            "fields": "userEnteredFormat.numberFormat",
+                        }
+                    }
+                )
+            case SetWidth(col=col, chars=chars):
+                self.out.append(
+                    {
+                        "updateDimensionProperties": {
+                            "range": {
+                                "sheetId": sheet.sheet_id,
+                                "dimension": "COLUMNS",
+                                "startIndex": col,
+                                "endIndex": col + 1,
+                            },
+                            "properties": {"pixelSize": chars * 7 + 12},
+                            "fields": "pixelSize",
+                        }
+                    }
+                )
+
+    def _update_cells(
+        self, sheet: _Sheet, row: int, col: int, values: Sequence[Sequence[Stored]], bold: bool = False
+    ) -> None:
+        width = max((len(line) for line in values), default=0)
+        self._grow(sheet, row + len(values), col + width)
+        fields = "userEnteredValue,userEnteredFormat.textFormat.bold" if bold else "userEnteredValue"
+        self.out.append(
+            {
+                "updateCells": {
+                    "start": {"sheetId": sheet.sheet_id, "rowIndex": row, "columnIndex": col},
+                    "rows": _rows(values, bold),
+                    "fields": fields,
+                }
+            }
+        )

@@ -1,0 +1,338 @@
+"""The local workbook backend: an .xlsx file written with openpyxl.
+
+Safe to share with people who open the file in Excel or LibreOffice: it
+refuses to write while their lock file exists, holds a lock of its own so two
+sheetlog runs never interleave, notices a file changed behind its back, and
+saves atomically (temp file in the same folder, fsync, ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import AccessError, BackendError, ConfigError, LockedError
+from .base import (
+    AddFormatRule,
+    AddTab,
+    AppendRows,
+    Backend,
+    CellValue,
+    FreezeHeader,
+    Layout,
+    Op,
+    ProtectHeader,
+    SetCells,
+    SetDropdown,
+    SetTextFormat,
+    SetWidth,
+    Snapshot,
+    Stored,
+    Tab,
+)
+
+LAST_ROW = 1048576
+HEADER_GUARD_TITLE = "sheetlog header"
+MARK_FILL = PatternFill(start_color="F4CCCC", end_color="F4CCCC", fill_type="solid")
+LOCK_WAIT_SECONDS = 10.0
+
+
+class LocalBackend(Backend):
+    """A log kept in one .xlsx file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser().resolve()
+        self.location = str(self.path)
+        self._book: Workbook | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._lock_depth = 0
+        self._lock_file: Any = None
+
+    # --- locking ----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the process lock across a read-compute-write, then forget the loaded book."""
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self) -> None:
+        self._lock_depth += 1
+        if self._lock_depth > 1:
+            return
+        lock_path = self.path.with_name(f".{self.path.name}.sheetlog-lock")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+")  # noqa: SIM115 - held until release
+        except OSError as exc:
+            self._lock_depth -= 1
+            raise AccessError(f"cannot open {lock_path}: {exc.strerror}") from exc
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    self._lock_depth -= 1
+                    raise LockedError(
+                        f"another sheetlog run is using {self.path}; try again when it ends"
+                    ) from None
+                time.sleep(0.1)
+        self._lock_file = handle
+
+    def _release(self) -> None:
+        self._lock_depth -= 1
+        if self._lock_depth == 0:
+            self._book = None
+            if self._lock_file is not None:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                self._lock_file.close()
+                self._lock_file = None
+
+    def _refuse_if_open_elsewhere(self) -> None:
+        """Excel and LibreOffice leave lock files while a person has the workbook open."""
+        for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
+            if (self.path.parent / name).exists():
+                raise LockedError(
+                    f"{self.path} is open in Excel or LibreOffice ({name} exists);"
+                    " close it there and run again"
+                )
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _load(self) -> Workbook:
+        if self._book is not None:
+            return self._book
+        if not self.path.exists():
+            book = Workbook()
+            book.remove(book.active)
+            self._stamp = None
+        else:
+            try:
+                stat = self.path.stat()
+                book = load_workbook(self.path, rich_text=False)
+            except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+                raise ConfigError(f"{self.path} is not a readable .xlsx workbook: {exc}") from exc
+            self._stamp = (stat.st_mtime_ns, stat.st_size)
+        if self._lock_depth:
+            self._book = book
+        return book
+
+    def read(self) -> Snapshot:
+        book = self._load()
+        tabs = {}
+        for sheet in book.worksheets:
+            tabs[sheet.title] = Tab(
+                title=sheet.title,
+                rows=_sheet_rows(sheet),
+                hidden=sheet.sheet_state != "visible",
+                frozen_rows=_frozen_rows(sheet),
+            )
+        return Snapshot(tabs)
+
+    def read_layout(self, title: str) -> Layout | None:
+        book = self._load()
+        if title not in book.sheetnames:
+            return None
+        sheet = book[title]
+        rows = _sheet_rows(sheet, limit=1)
+        layout = Layout(header=[str(v) if v is not None else "" for v in (rows[0] if rows else [])])
+        layout.frozen_rows = _frozen_rows(sheet)
+        for rule in sheet.data_validations.dataValidation:
+            cells = _columns_from_row(str(rule.sqref), 2)
+            if rule.type == "custom" and rule.errorTitle == HEADER_GUARD_TITLE:
+                layout.header_protected = True
+            elif rule.type == "list" and rule.formula1 and cells:
+                choices = tuple(rule.formula1.strip('"').split(","))
+                for col in cells:
+                    layout.dropdowns[col] = choices
+        for cf_range in sheet.conditional_formatting:
+            if any(r.type == "expression" for r in cf_range.rules):
+                layout.format_rules.update(_columns_from_row(str(cf_range.sqref), 2))
+        for letter, dim in sheet.column_dimensions.items():
+            if dim.number_format == "@":
+                first = dim.min or column_index_from_string(letter)
+                layout.text_columns.update(range(first - 1, dim.max or first))
+        return layout
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, ops: Sequence[Op]) -> None:
+        with self.transaction():
+            self._refuse_if_open_elsewhere()
+            book = self._load()
+            try:
+                for op in ops:
+                    _apply(book, op)
+                self._check_unchanged()
+                self._save(book)
+            except BaseException:
+                self._book = None  # the in-memory copy is half-changed: drop it
+                raise
+
+    def _check_unchanged(self) -> None:
+        """Refuse to overwrite a file that someone saved after we read it."""
+        if self._stamp is None:
+            if self.path.exists():
+                raise BackendError(f"{self.path} appeared while sheetlog was working; run again")
+            return
+        stat = self.path.stat()
+        if (stat.st_mtime_ns, stat.st_size) != self._stamp:
+            raise BackendError(
+                f"{self.path} was changed by another program while sheetlog was working;"
+                " nothing was written, run again"
+            )
+
+    def _save(self, book: Workbook) -> None:
+        folder = self.path.parent
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, replaced atomically
+            dir=folder, prefix=f".{self.path.stem}.", suffix=".tmp", delete=False
+        )
+        tmp = Path(handle.name)
+        try:
+            with handle:
+                book.save(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if self.path.exists():
+                os.chmod(tmp, self.path.stat().st_mode & 0o777)
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        stat = self.path.stat()
+        self._stamp = (stat.st_mtime_ns, stat.st_size)
+
+
+def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellValue]]:
+    """A sheet's values, ragged like the Sheets API: no trailing empty cells or rows."""
+    rows: list[list[CellValue]] = []
+    last = 0
+    for values in sheet.iter_rows(values_only=True, max_row=limit):
+        row = list(values)
+        while row and (row[-1] is None or row[-1] == ""):
+            row.pop()
+        rows.append(row)
+        if row:
+            last = len(rows)
+    return rows[:last]
+
+
+def _frozen_rows(sheet: Worksheet) -> int:
+    pane = sheet.freeze_panes
+    return range_boundaries(pane)[1] - 1 if pane else 0
+
+
+def _columns_from_row(sqref: str, row: int) -> set[int]:
+    """0-based columns of a multi-range reference that cover sheet row ``row``."""
+    cols: set[int] = set()
+    for part in sqref.split():
+        min_col, min_row, max_col, max_row = range_boundaries(part)
+        if min_col and min_row is not None and min_row <= row <= (max_row or LAST_ROW):
+            cols.update(range(min_col - 1, (max_col or min_col)))
+    return cols
+
+
+def _set(sheet: Worksheet, row: int, col: int, value: Stored, bold: bool = False) -> None:
+    """Write one cell; text stays text even when it looks like a formula."""
+    cell = sheet.cell(row=row, column=col + 1)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def _last_content_row(sheet: Worksheet) -> int:
+    """The last sheet row that holds a value (formats and validations do not count)."""
+    for row in range(sheet.max_row, 0, -1):
+        if any(c.value not in (None, "") for c in sheet[row]):
+            return row
+    return 0
+
+
+def _apply(book: Workbook, op: Op) -> None:
+    """Apply one op to the in-memory workbook."""
+    if isinstance(op, AddTab):
+        sheet = book.create_sheet(op.title)
+        for col, name in enumerate(op.header):
+            _set(sheet, 1, col, name, bold=True)
+        if op.hidden:
+            sheet.sheet_state = "hidden"
+        return
+    sheet = book[op.tab]
+    letter = get_column_letter(getattr(op, "col", 0) + 1)
+    match op:
+        case SetCells(row=row, col=col, values=values, bold=bold):
+            for r, line in enumerate(values):
+                for c, value in enumerate(line):
+                    _set(sheet, row + r, col + c, value, bold)
+        case AppendRows(rows=rows):
+            start = _last_content_row(sheet) + 1
+            for r, line in enumerate(rows):
+                for c, value in enumerate(line):
+                    _set(sheet, start + r, c, value)
+        case FreezeHeader():
+            sheet.freeze_panes = "A2"
+        case ProtectHeader(message=message):
+            guard = DataValidation(
+                type="custom",
+                formula1="FALSE",
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle=HEADER_GUARD_TITLE,
+                error=message,
+            )
+            guard.add(f"A1:{get_column_letter(max(sheet.max_column, 1))}1")
+            sheet.add_data_validation(guard)
+        case SetDropdown(choices=choices):
+            listed = ",".join(choices)
+            if len(listed) > 255:
+                raise ConfigError(
+                    f"the choices of column {letter} are longer than Excel's 255-character"
+                    " drop-down limit; shorten them"
+                )
+            dropdown = DataValidation(
+                type="list",
+                formula1=f'"{listed}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="sheetlog",
+                error=f"Choose one of: {', '.join(choices)}",
+            )
+            dropdown.add(f"{letter}2:{letter}{LAST_ROW}")
+            sheet.add_data_validation(dropdown)
+        case AddFormatRule(formula=formula):
+            sheet.conditional_formatting.add(
+                f"{letter}2:{letter}{LAST_ROW}",
+                FormulaRule(formula=[formula.removeprefix("=")], fill=MARK_FILL),
+            )
+        case SetTextFormat():
+            sheet.column_dimensions[letter].number_format = "@"
+        case SetWidth(chars=chars):
+            sheet.column_dimensions[letter].width = chars + 2

@@ -1,0 +1,170 @@
+"""The ``sheetlog`` command: thin click commands over the library.
+
+Each command opens a log, calls one library method of the same name and prints
+the result. A ``SheetlogError`` becomes one line on stderr and its exit code
+(2 for usage, configuration and access problems); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .errors import SheetlogError
+from .log import create
+from .log import open as open_log
+from .target import parse_target
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandFailed(click.ClickException):
+    """A SheetlogError as click shows it: one line, the error's own exit code."""
+
+    def __init__(self, error: SheetlogError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"sheetlog: {self.format_message()}", err=True)
+
+
+class SheetlogGroup(click.Group):
+    """Translates library errors at one place, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetlogError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise CommandFailed(exc) from exc
+
+
+def target_options(command: F) -> F:
+    """``--sheet`` and ``--credentials``, shared by every command."""
+    command = click.option(
+        "--credentials",
+        envvar="SHEETLOG_CREDENTIALS",
+        type=click.Path(dir_okay=False),
+        help="Google key file (service account or authorized user). "
+        "Default: $SHEETLOG_CREDENTIALS, $GOOGLE_APPLICATION_CREDENTIALS, gspread's default place.",
+    )(command)
+    command = click.option(
+        "--sheet",
+        "sheet",
+        envvar="SHEETLOG_SHEET",
+        metavar="TARGET",
+        help="A Google Sheets URL, gsheet:<ID>, or a path to an .xlsx workbook. "
+        "Default: $SHEETLOG_SHEET, else ./support-log.xlsx.",
+    )(command)
+    return command
+
+
+def format_option(command: F) -> F:
+    """``--format text|json``."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json prints one machine-readable document for scripts.",
+    )(command)
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as indented JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(cls=SheetlogGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sheetlog")
+@click.option("--debug", is_flag=True, help="Show tracebacks and every API retry.")
+def cli(debug: bool) -> None:
+    """Keep every customer-support interaction in one shared spreadsheet.
+
+    The log lives in Google Sheets or a local .xlsx workbook (the default,
+    ./support-log.xlsx); every command takes --sheet to choose it.
+
+    \b
+    Examples:
+      sheetlog init                                   # ./support-log.xlsx
+      sheetlog init --sheet gsheet:new --title "Support Log" --share lead@example.com
+      sheetlog init --sheet https://docs.google.com/spreadsheets/d/<ID>/edit
+
+    \b
+    Exit status: 0 ok, 1 problems found or bad input, 2 usage, configuration
+    or access problem.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="sheetlog: %(message)s",
+    )
+    if not debug:
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--template",
+    metavar="NAME|PATH",
+    help="standard (default), orders, or a template .toml file. Re-runs keep the stored one.",
+)
+@click.option("--title", default="Support Log", show_default=True, help="Title for gsheet:new.")
+@click.option(
+    "--share",
+    multiple=True,
+    metavar="EMAIL[:ROLE]",
+    help="With gsheet:new: share with this address (role writer, reader or commenter).",
+)
+@format_option
+def init(
+    sheet: str | None,
+    credentials: str | None,
+    template: str | None,
+    title: str,
+    share: tuple[str, ...],
+    output: str,
+) -> None:
+    """Create or adopt the log: header, drop-downs, format rules, Audit tab.
+
+    Safe to run again: it adds missing columns and rules, never deletes or
+    reorders data, and says what it changed.
+
+    \b
+    Examples:
+      sheetlog init --sheet demo/support-log.xlsx
+      sheetlog init --sheet demo/orders.xlsx --template orders
+      sheetlog init --sheet gsheet:new --title "Support Log" --share lead@example.com:writer
+    """
+    target = parse_target(sheet)
+    if share and not target.is_new:
+        raise click.UsageError("--share only works with --sheet gsheet:new")
+    if target.is_new:
+        opened = create(title, credentials, share)
+    else:
+        opened = open_log(sheet, credentials)
+    with opened as support_log:
+        result = support_log.init(template)
+    if output == "json":
+        emit_json({"location": result.location, "created": target.is_new, "changes": result.changes})
+        return
+    if target.is_new:
+        click.echo(f"Created {result.location}")
+    if not result.changes:
+        click.echo(f"{result.location}: nothing to change")
+        return
+    click.echo(f"{result.location}:")
+    for change in result.changes:
+        click.echo(f"  - {change}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sheetlog")
