@@ -197,15 +197,21 @@ def parse_template(text: str, source: str) -> Template:
     try:
         return Template.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_describe(err) for err in exc.errors())
+        problems = "; ".join(_describe(err["loc"], err["msg"], data) for err in exc.errors())
         raise TemplateError(f"{source}: {problems}") from None
 
 
-def _describe(err: dict[str, object]) -> str:
-    """One readable line for one pydantic error, with its location in the file."""
-    loc = ".".join(str(part) for part in err.get("loc", ()) if part != "__root__")  # type: ignore[attr-defined]
-    message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-    return f"{loc}: {message}" if loc else message
+def _describe(loc: tuple[int | str, ...], msg: str, data: dict[str, object]) -> str:
+    """One readable line for one pydantic error; ``columns.3`` becomes the column's name."""
+    parts = [str(part) for part in loc]
+    columns = data.get("columns")
+    if len(loc) >= 2 and loc[0] == "columns" and isinstance(loc[1], int) and isinstance(columns, list):
+        entry = columns[loc[1]] if loc[1] < len(columns) else {}
+        name = entry.get("name") if isinstance(entry, dict) else None
+        parts[:2] = [f'column "{name}"' if name else f"column {loc[1] + 1}"]
+    where = ".".join(parts)
+    message = msg.removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def bundled_templates() -> dict[str, Path]:

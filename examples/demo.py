@@ -1,0 +1,35 @@
+"""`make demo`: the whole sheetlog cycle on a local workbook, through the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+WORKBOOK = DEMO / "support-log.xlsx"
+
+
+def sheetlog(*args: str, check: bool = True) -> int:
+    """Run one sheetlog command against the demo workbook, echoing it first."""
+    command = ["sheetlog", *args, "--sheet", str(WORKBOOK)]
+    print(f"\n$ {' '.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
+    done = subprocess.run([sys.executable, "-m", "sheetlog", *command[1:]], cwd=ROOT)
+    if check and done.returncode != 0:
+        sys.exit(done.returncode)
+    return done.returncode
+
+
+def main() -> None:
+    shutil.rmtree(DEMO, ignore_errors=True)
+    DEMO.mkdir()
+    sheetlog("init")
+    sheetlog("init")
+    print(f"\nThe demo workbook is {WORKBOOK}")
+    print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m sheetlog``: the same as the ``sheetlog`` command."""
+
+from .cli import main
+
+main()
