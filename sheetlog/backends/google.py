@@ -160,10 +160,10 @@ class GoogleBackend(Backend):
         return Snapshot(tabs)
 
     def read_layout(self, title: str) -> Layout | None:
-        if title not in self._sheets:
+        if not self._sheets:
             self.read()
-            if title not in self._sheets:
-                return None
+        if title not in self._sheets:
+            return None
         reply = self._get({"ranges": f"{quote_title(title)}!1:2", "fields": LAYOUT_FIELDS})
         sheet = next(s for s in reply["sheets"] if s["properties"]["title"] == title)
         rows = _grid_rows(sheet)
