@@ -1,8 +1,8 @@
 """sheetlog: a dependable customer-support interaction log in one shared spreadsheet.
 
-    import sheetlog
-    log = sheetlog.open("support-log.xlsx")        # or "gsheet:<ID>" / a Sheets URL
-    log.init()
+import sheetlog
+log = sheetlog.open("support-log.xlsx")        # or "gsheet:<ID>" / a Sheets URL
+log.init()
 """
 
 from .errors import (

@@ -27,7 +27,7 @@ class CommandFailed(click.ClickException):
 
     def __init__(self, error: SheetlogError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click declares it per class
 
     def show(self, file: Any = None) -> None:
         click.echo(f"sheetlog: {self.format_message()}", err=True)
@@ -146,14 +146,13 @@ def init(
     target = parse_target(sheet)
     if share and not target.is_new:
         raise click.UsageError("--share only works with --sheet gsheet:new")
-    if target.is_new:
-        opened = create(title, credentials, share)
-    else:
-        opened = open_log(sheet, credentials)
+    opened = create(title, credentials, share) if target.is_new else open_log(sheet, credentials)
     with opened as support_log:
         result = support_log.init(template)
     if output == "json":
-        emit_json({"location": result.location, "created": target.is_new, "changes": result.changes})
+        emit_json(
+            {"location": result.location, "created": target.is_new, "changes": result.changes}
+        )
         return
     if target.is_new:
         click.echo(f"Created {result.location}")

@@ -17,8 +17,8 @@ from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
 from .errors import BackendError, ConfigError
 from .provision import plan_init
-from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .target import parse_target
+from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .workbook import (
     LOG_TAB,
     Settings,
@@ -129,7 +129,9 @@ def _google_credentials(credentials: CredentialsArg, scopes: list[str]) -> tuple
     return load_credentials(credentials, scopes)
 
 
-def open(target: str | os.PathLike[str] | None = None, credentials: CredentialsArg = None) -> SupportLog:  # noqa: A001
+def open(
+    target: str | os.PathLike[str] | None = None, credentials: CredentialsArg = None
+) -> SupportLog:
     """Open the log at ``target`` (URL, ``gsheet:ID`` or ``.xlsx`` path; default $SHEETLOG_SHEET
     or ./support-log.xlsx). Nothing is read until a method needs it."""
     where = parse_target(target)

@@ -20,11 +20,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .backends.base import CellValue, Stored
 from .errors import InvalidValue
 from .templates import Column, Kind
-
-CellValue = str | int | float | bool | datetime | date | None
-Stored = str | int | float | None
 
 EXPECTED: dict[Kind, str] = {
     Kind.ID: "an id",
@@ -40,17 +38,20 @@ EXPECTED: dict[Kind, str] = {
     Kind.MANAGED: "text",
 }
 
-_CANONICAL_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC")
-_CANONICAL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# The canonical shapes; the calendar day is then checked by date.fromisoformat (fast, in C).
+_CANONICAL_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d UTC")
+_CANONICAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CANONICAL_TAGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
 # Year-first dates are never ambiguous; "-" or "/" as long as both separators agree.
 _DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
 _TIMESTAMP = re.compile(
-    r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"\s*(?:([+-])(\d{2}):?(\d{2})?|([A-Za-z][\w+\-/]*))?",
 )
 _DAY_FIRST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b.*")
 _TWELVE_HOUR = re.compile(r".*\d\s*[ap]\.?m\.?", re.IGNORECASE)
 _UTC_WORDS = frozenset({"UTC", "GMT", "Z"})
+_UTC_ZONE = ZoneInfo("UTC")
 _TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TAG_SPLIT = re.compile(r"[,;]")
 _TAG_JOINERS = re.compile(r"[\s_-]+")
@@ -81,20 +82,16 @@ class _Refused(Exception):
 
 def parse_timestamp(text: str) -> datetime:
     """Read a canonical ``YYYY-MM-DD HH:MM UTC`` string as an aware UTC datetime."""
-    match = _CANONICAL_TIMESTAMP.fullmatch(text)
-    if match is None:
+    if _CANONICAL_TIMESTAMP.fullmatch(text) is None:
         raise ValueError(f'"{text}" is not {EXPECTED[Kind.TIMESTAMP]}')
-    year, month, day, hour, minute = map(int, match.groups())
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    return datetime.fromisoformat(text[:16]).replace(tzinfo=UTC)
 
 
 def parse_date(text: str) -> date:
     """Read a canonical ``YYYY-MM-DD`` string as a date."""
-    match = _CANONICAL_DATE.fullmatch(text)
-    if match is None:
+    if _CANONICAL_DATE.fullmatch(text) is None:
         raise ValueError(f'"{text}" is not {EXPECTED[Kind.DATE]}')
-    year, month, day = map(int, match.groups())
-    return date(year, month, day)
+    return date.fromisoformat(text)
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -106,10 +103,16 @@ def format_timestamp(moment: datetime) -> str:
 
 
 def same_stored(raw: CellValue, stored: Stored) -> bool:
-    """Whether a raw cell already holds exactly ``stored`` (an empty cell may read as "")."""
+    """Whether a raw cell already holds exactly ``stored``.
+
+    An empty cell may read as ""; a spreadsheet number has no int/float distinction
+    (Google reads every number as a float), so 4.0 holds the stored 4.
+    """
     if stored is None:
         return raw is None or raw == ""
-    return type(raw) is type(stored) and raw == stored
+    if isinstance(stored, str):
+        return isinstance(raw, str) and raw == stored
+    return isinstance(raw, int | float) and not isinstance(raw, bool) and raw == stored
 
 
 def expected(column: Column) -> str:
@@ -147,7 +150,7 @@ class ColumnNormalizer:
             Kind.NUMBER: self._to_number,
             Kind.RATING: self._to_rating,
         }[column.kind]
-        self._exact = {choice: choice for choice in column.choices}
+        self._choices = frozenset(column.choices)
         self._folded = _folded_choices(column)
 
     def normalize(self, value: CellValue, tz: ZoneInfo | None) -> Stored:
@@ -178,10 +181,13 @@ class ColumnNormalizer:
     def _to_choice(self, value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:
         """Exact choice, else case/space-insensitive choice or alias; "did you mean" otherwise."""
         text = _as_text(value)
-        hit = self._exact.get(text) or self._folded.get(_fold(text))
+        if text in self._choices:
+            return text
+        hit = self._folded.get(_fold(text))
         if hit is not None:
             return hit
-        close = difflib.get_close_matches(_fold(text), self._folded, n=len(self._folded) or 1)
+        # Cutoff 0.7, not difflib's 0.6: at 0.6 "clsoed" is also near the alias "solved".
+        close = difflib.get_close_matches(_fold(text), self._folded, len(self._folded) or 1, 0.7)
         suggestions = {self._folded[key] for key in close}
         if len(suggestions) == 1:
             raise _Refused(f'did you mean "{suggestions.pop()}"?')
@@ -287,7 +293,7 @@ def _as_text(value: str | int | float | bool | date) -> str:
 
 def _to_text(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:
     """Text, id and managed cells: the stripped text."""
-    return _as_text(value)
+    return value if isinstance(value, str) else _as_text(value)
 
 
 def _as_number(value: str | int | float | bool | date) -> int | float:
@@ -313,10 +319,7 @@ def _to_timestamp(value: str | int | float | bool | date, tz: ZoneInfo | None) -
     """Any unambiguous moment -> ``YYYY-MM-DD HH:MM UTC``."""
     if isinstance(value, str):
         if _CANONICAL_TIMESTAMP.fullmatch(value):
-            try:
-                parse_timestamp(value)
-            except ValueError:
-                raise _Refused("not a real date or time") from None
+            _check_day(value[:10])
             return value
         return _from_utc(_timestamp_from_text(value, tz))
     if isinstance(value, bool):
@@ -378,9 +381,6 @@ def _zone_named(word: str) -> ZoneInfo:
         raise _Refused(f'unknown time zone "{word}": {_ZONE_HINT}') from None
 
 
-_UTC_ZONE = ZoneInfo("UTC")
-
-
 def _localize(naive: datetime, zone: ZoneInfo | None) -> datetime:
     """Read a wall-clock time in ``zone``; refuse none, or a time a DST change skips or repeats."""
     if zone is None:
@@ -418,6 +418,9 @@ def _from_serial(serial: int | float) -> datetime:
 def _to_date(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:
     """Any unambiguous calendar day -> ``YYYY-MM-DD``."""
     if isinstance(value, str):
+        if _CANONICAL_DATE.fullmatch(value):
+            _check_day(value)
+            return value
         match = _DATE.fullmatch(value)
         if match is None:
             if _DAY_FIRST.fullmatch(value):
@@ -444,17 +447,29 @@ def _to_date(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str
     return moment.date().isoformat()
 
 
+def _check_day(text: str) -> None:
+    """Refuse a canonically shaped day that is not on the calendar (2023-02-30)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise _Refused("not a real date") from None
+
+
 def _to_tags(value: str | int | float | bool | date, tz: ZoneInfo | None) -> Stored:
     """Lower-case hyphenated tags, de-duplicated in first-seen order, joined by ", "."""
-    tags: dict[str, None] = {}
+    if isinstance(value, str) and _CANONICAL_TAGS.fullmatch(value):
+        tags = value.split(", ")
+        if len(set(tags)) == len(tags):
+            return value
+    seen: dict[str, None] = {}
     for part in _TAG_SPLIT.split(_as_text(value)):
         tag = _TAG_JOINERS.sub("-", part.strip().lower())
         if not tag:
             continue
         if not _TAG.fullmatch(tag):
             raise _Refused(f'"{part.strip()}" is not a lowercase-hyphenated word')
-        tags[tag] = None
-    return ", ".join(tags) or None
+        seen[tag] = None
+    return ", ".join(seen) or None
 
 
 def _to_email(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:

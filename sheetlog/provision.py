@@ -36,7 +36,9 @@ from .workbook import (
     read_settings,
 )
 
-HEADER_WARNING = "The header row is managed by sheetlog: renaming or moving a column breaks the log."
+HEADER_WARNING = (
+    "The header row is managed by sheetlog: renaming or moving a column breaks the log."
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,10 @@ def plan_init(
     header = list(template.header)
     if layout is None:
         changes.append(
-            Change(f'created tab "{LOG_TAB}" with {len(header)} columns', (AddTab(LOG_TAB, tuple(header)),))
+            Change(
+                f'created tab "{LOG_TAB}" with {len(header)} columns',
+                (AddTab(LOG_TAB, tuple(header)),),
+            )
         )
         layout = Layout(header=header)
         added = list(range(len(header)))
@@ -102,7 +107,10 @@ def plan_init(
         changes.append(Change("froze the header row", (FreezeHeader(LOG_TAB),)))
     if not layout.header_protected:
         changes.append(
-            Change("protected the header row (warning on edit)", (ProtectHeader(LOG_TAB, HEADER_WARNING),))
+            Change(
+                "protected the header row (warning on edit)",
+                (ProtectHeader(LOG_TAB, HEADER_WARNING),),
+            )
         )
     if snapshot.tab(AUDIT_TAB) is None:
         changes.append(Change(f'created tab "{AUDIT_TAB}"', (AddTab(AUDIT_TAB, AUDIT_HEADER),)))
@@ -147,7 +155,9 @@ def _column_rules(template: Template, layout: Layout, added: list[int]) -> list[
     for column in template.columns:
         col = positions[column.name]
         if col in added:
-            features["set column widths"].append((column.name, SetWidth(LOG_TAB, col, column.width)))
+            features["set column widths"].append(
+                (column.name, SetWidth(LOG_TAB, col, column.width))
+            )
         if column.kind is Kind.CHOICE and layout.dropdowns.get(col) != column.choices:
             features["added drop-downs"].append(
                 (column.name, SetDropdown(LOG_TAB, col, column.choices))
@@ -185,7 +195,8 @@ def _settings_changes(
         return []
     return [
         Change(
-            f'updated the stored template to "{settings.template.name}" v{settings.template.version}',
+            f'updated the stored template to "{settings.template.name}"'
+            f" v{settings.template.version}",
             (SetCells(SETTINGS_TAB, 2, 0, rows),),
         )
     ]

@@ -205,7 +205,12 @@ def _describe(loc: tuple[int | str, ...], msg: str, data: dict[str, object]) -> 
     """One readable line for one pydantic error; ``columns.3`` becomes the column's name."""
     parts = [str(part) for part in loc]
     columns = data.get("columns")
-    if len(loc) >= 2 and loc[0] == "columns" and isinstance(loc[1], int) and isinstance(columns, list):
+    if (
+        len(loc) >= 2
+        and loc[0] == "columns"
+        and isinstance(loc[1], int)
+        and isinstance(columns, list)
+    ):
         entry = columns[loc[1]] if loc[1] < len(columns) else {}
         name = entry.get("name") if isinstance(entry, dict) else None
         parts[:2] = [f'column "{name}"' if name else f"column {loc[1] + 1}"]

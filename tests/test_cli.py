@@ -28,7 +28,7 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
 
 def test_every_command_has_help_with_examples(runner: CliRunner) -> None:
     assert isinstance(cli, click.Group)
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Examples:" in result.output, f"{name} --help has no examples"
@@ -38,7 +38,7 @@ def test_every_command_has_help_with_examples(runner: CliRunner) -> None:
 def test_init_then_init_again_says_nothing_to_change(runner: CliRunner) -> None:
     first = runner.invoke(cli, ["init", "--sheet", "team.xlsx"])
     assert first.exit_code == 0, first.output
-    assert "created tab \"Log\" with 15 columns" in first.output
+    assert 'created tab "Log" with 15 columns' in first.output
     assert "added drop-downs on Channel, Issue Type, Status" in first.output
     second = runner.invoke(cli, ["init", "--sheet", "team.xlsx"])
     assert second.exit_code == 0
@@ -66,9 +66,15 @@ def test_init_json_output(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["init", "--sheet", "notes.txt"], 'sheetlog: --sheet "notes.txt": expected a Google Sheets URL'),
+        (
+            ["init", "--sheet", "notes.txt"],
+            'sheetlog: --sheet "notes.txt": expected a Google Sheets URL',
+        ),
         (["init", "--template", "fancy", "--sheet", "t.xlsx"], 'unknown template "fancy"'),
-        (["init", "--sheet", "t.xlsx", "--share", "a@x.com"], "--share only works with --sheet gsheet:new"),
+        (
+            ["init", "--sheet", "t.xlsx", "--share", "a@x.com"],
+            "--share only works with --sheet gsheet:new",
+        ),
     ],
 )
 def test_configuration_problems_exit_2_with_one_line(

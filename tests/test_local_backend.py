@@ -22,7 +22,9 @@ def book(tmp_path: Path) -> LocalBackend:
 
 
 @pytest.mark.parametrize("lock_name", ["~$log.xlsx", ".~lock.log.xlsx#"])
-def test_refuses_to_write_while_office_has_the_file_open(book: LocalBackend, lock_name: str) -> None:
+def test_refuses_to_write_while_office_has_the_file_open(
+    book: LocalBackend, lock_name: str
+) -> None:
     (book.path.parent / lock_name).write_text("someone")
     before = book.path.read_bytes()
     with pytest.raises(LockedError, match="open in Excel or LibreOffice"):
@@ -30,7 +32,9 @@ def test_refuses_to_write_while_office_has_the_file_open(book: LocalBackend, loc
     assert book.path.read_bytes() == before
 
 
-def _hold_lock(path: str, ready: multiprocessing.synchronize.Event, done: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
+def _hold_lock(
+    path: str, ready: multiprocessing.synchronize.Event, done: multiprocessing.synchronize.Event
+) -> None:  # type: ignore[name-defined]
     backend = LocalBackend(Path(path))
     with backend.transaction():
         ready.set()
@@ -68,7 +72,9 @@ def test_a_failed_save_leaves_the_file_and_folder_as_they_were(
     with pytest.raises(OSError, match="disk full"):
         book.write([AppendRows("Log", (("x",),))])
     assert book.path.read_bytes() == before
-    assert sorted(p.name for p in book.path.parent.iterdir() if not p.name.startswith(".log.xlsx.sheetlog")) == ["log.xlsx"]
+    assert sorted(
+        p.name for p in book.path.parent.iterdir() if not p.name.startswith(".log.xlsx.sheetlog")
+    ) == ["log.xlsx"]
 
 
 def test_refuses_to_overwrite_a_file_saved_by_someone_else_meanwhile(book: LocalBackend) -> None:
@@ -99,7 +105,12 @@ def test_reads_are_ragged_and_typed_cells_come_back_typed(book: LocalBackend) ->
     sheet["C9"].number_format = "@"  # a format alone is not content
     sheet_book.save(book.path)
     rows = book.read().tabs["Log"].rows
-    assert rows == [["A", "B", "C"], [dt.datetime(2023, 11, 15, 14, 30), 123], [], ["after a blank row"]]
+    assert rows == [
+        ["A", "B", "C"],
+        [dt.datetime(2023, 11, 15, 14, 30), 123],
+        [],
+        ["after a blank row"],
+    ]
 
 
 def test_append_goes_below_the_last_row_with_content(book: LocalBackend) -> None:

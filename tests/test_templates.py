@@ -18,7 +18,11 @@ def test_shipped_templates_load_with_their_roles() -> None:
     assert standard.header[0] == "Ticket ID" and standard.header[-1] == "Validation"
     assert standard.closed_statuses == ("Resolved", "Closed")
     assert standard.by_name["Channel"].choices == (
-        "Live Chat", "Email", "Phone", "Social Media", "Other"
+        "Live Chat",
+        "Email",
+        "Phone",
+        "Social Media",
+        "Other",
     )
     assert standard.column("resolved").name == "Resolved At"  # type: ignore[union-attr]
     orders = load_template("orders")
@@ -53,7 +57,9 @@ def test_broken_template_is_refused_naming_file_and_problem(
 
 
 def test_unknown_template_name_lists_the_shipped_ones() -> None:
-    with pytest.raises(TemplateError, match=r'unknown template "fancy" \(shipped: orders, standard'):
+    with pytest.raises(
+        TemplateError, match=r'unknown template "fancy" \(shipped: orders, standard'
+    ):
         load_template("fancy")
 
 

@@ -74,7 +74,7 @@ class AddTab:
 
 @dataclass(frozen=True)
 class SetCells:
-    """Write a rectangle of values with its top-left at sheet ``row`` (1-based), ``col`` (0-based)."""
+    """Write a rectangle of values; top-left at sheet ``row`` (1-based) and ``col`` (0-based)."""
 
     tab: str
     row: int
@@ -177,5 +177,5 @@ class Backend(ABC):
         """Keep others out for a read-compute-write; Google has no such lock, so a no-op."""
         yield
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release locks and connections."""

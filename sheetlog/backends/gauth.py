@@ -56,7 +56,7 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-class RetryingHTTPClient(HTTPClient):  # type: ignore[misc]
+class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries.
 
     429 is retried on every method: Google refuses it before doing anything.
@@ -75,10 +75,12 @@ class RetryingHTTPClient(HTTPClient):  # type: ignore[misc]
         while True:
             attempt += 1
             try:
-                return super().request(method, endpoint, *args, **kwargs)  # type: ignore[no-any-return]
+                return super().request(method, endpoint, *args, **kwargs)
             except APIError as exc:
                 code = exc.code
-                retryable = code == 429 or (method.lower() == "get" and (code >= 500 or code == 408))
+                retryable = code == 429 or (
+                    method.lower() == "get" and (code >= 500 or code == 408)
+                )
                 if not retryable or attempt >= self.policy.attempts:
                     raise
                 reason: str = f"HTTP {code}"
@@ -143,10 +145,14 @@ def credentials_from_info(
     kind = info.get("type")
     try:
         if kind == "service_account":
-            creds = service_account.Credentials.from_service_account_info(info, scopes=scopes)
+            creds = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                info, scopes=scopes
+            )
             return creds, str(info.get("client_email", "the service account"))
         if kind == "authorized_user":
-            user = user_credentials.Credentials.from_authorized_user_info(info, scopes=scopes)
+            user = user_credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                info, scopes=scopes
+            )
             return user, "the signed-in Google user"
     except (ValueError, KeyError) as exc:
         raise AccessError(f"{source}: incomplete {kind} key: {exc}") from exc

@@ -130,8 +130,8 @@ class GoogleBackend(Backend):
 
     def _get(self, params: dict[str, Any]) -> dict[str, Any]:
         with translate_errors(self.spreadsheet_id, self.acting_as):
-            reply: dict[str, Any] = self.http.fetch_sheet_metadata(self.spreadsheet_id, params)
-        return reply
+            reply = self.http.fetch_sheet_metadata(self.spreadsheet_id, params)
+        return dict(reply)
 
     def _remember(self, sheets: list[dict[str, Any]]) -> None:
         self._sheets = {}
@@ -188,7 +188,9 @@ class GoogleBackend(Backend):
                 for span in rule.get("ranges", []):
                     if span.get("startRowIndex") == 1:
                         first = span.get("startColumnIndex", 0)
-                        layout.format_rules.update(range(first, span.get("endColumnIndex", first + 1)))
+                        layout.format_rules.update(
+                            range(first, span.get("endColumnIndex", first + 1))
+                        )
         return layout
 
     # --- writing ----------------------------------------------------------------------
@@ -203,7 +205,9 @@ class GoogleBackend(Backend):
                 self.http.batch_update(self.spreadsheet_id, {"requests": requests_})
             except APIError as exc:
                 if exc.code >= 500 or exc.code == 408:
-                    raise UncertainWrite(f"Google's reply to a write was lost (HTTP {exc.code})") from None
+                    raise UncertainWrite(
+                        f"Google's reply to a write was lost (HTTP {exc.code})"
+                    ) from None
                 raise
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
@@ -274,7 +278,13 @@ class _Requests:
         """Extend the grid first: Sheets rejects writes outside it."""
         if rows > sheet.rows:
             self.out.append(
-                {"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": rows - sheet.rows}}
+                {
+                    "appendDimension": {
+                        "sheetId": sheet.sheet_id,
+                        "dimension": "ROWS",
+                        "length": rows - sheet.rows,
+                    }
+                }
             )
             sheet.rows = rows
         if columns > sheet.columns:
@@ -291,11 +301,18 @@ class _Requests:
 
     def _column(self, sheet: _Sheet, col: int) -> dict[str, Any]:
         """The data rows (2..end) of one column."""
-        return {"sheetId": sheet.sheet_id, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1}
+        return {
+            "sheetId": sheet.sheet_id,
+            "startRowIndex": 1,
+            "startColumnIndex": col,
+            "endColumnIndex": col + 1,
+        }
 
     def _one(self, op: Op) -> None:
         if isinstance(op, AddTab):
-            sheet = _Sheet(random.randint(1, 2**31 - 1), DEFAULT_ROWS, max(DEFAULT_COLUMNS, len(op.header)))
+            sheet = _Sheet(
+                random.randint(1, 2**31 - 1), DEFAULT_ROWS, max(DEFAULT_COLUMNS, len(op.header))
+            )
             self.sheets[op.title] = sheet
             self.out.append(
                 {
@@ -304,7 +321,10 @@ class _Requests:
                             "sheetId": sheet.sheet_id,
                             "title": op.title,
                             "hidden": op.hidden,
-                            "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns},
+                            "gridProperties": {
+                                "rowCount": sheet.rows,
+                                "columnCount": sheet.columns,
+                            },
                         }
                     }
                 }
@@ -319,13 +339,22 @@ class _Requests:
                 width = max((len(r) for r in rows), default=0)
                 self._grow(sheet, 0, width)
                 self.out.append(
-                    {"appendCells": {"sheetId": sheet.sheet_id, "rows": _rows(rows), "fields": "userEnteredValue"}}
+                    {
+                        "appendCells": {
+                            "sheetId": sheet.sheet_id,
+                            "rows": _rows(rows),
+                            "fields": "userEnteredValue",
+                        }
+                    }
                 )
             case FreezeHeader():
                 self.out.append(
                     {
                         "updateSheetProperties": {
-                            "properties": {"sheetId": sheet.sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                            "properties": {
+                                "sheetId": sheet.sheet_id,
+                                "gridProperties": {"frozenRowCount": 1},
+                            },
                             "fields": "gridProperties.frozenRowCount",
                         }
                     }
@@ -335,7 +364,11 @@ class _Requests:
                     {
                         "addProtectedRange": {
                             "protectedRange": {
-                                "range": {"sheetId": sheet.sheet_id, "startRowIndex": 0, "endRowIndex": 1},
+                                "range": {
+                                    "sheetId": sheet.sheet_id,
+                                    "startRowIndex": 0,
+                                    "endRowIndex": 1,
+                                },
                                 "description": message,
                                 "warningOnly": True,
                             }
@@ -404,11 +437,18 @@ class _Requests:
                 )
 
     def _update_cells(
-        self, sheet: _Sheet, row: int, col: int, values: Sequence[Sequence[Stored]], bold: bool = False
+        self,
+        sheet: _Sheet,
+        row: int,
+        col: int,
+        values: Sequence[Sequence[Stored]],
+        bold: bool = False,
     ) -> None:
         width = max((len(line) for line in values), default=0)
         self._grow(sheet, row + len(values), col + width)
-        fields = "userEnteredValue,userEnteredFormat.textFormat.bold" if bold else "userEnteredValue"
+        fields = (
+            "userEnteredValue,userEnteredFormat.textFormat.bold" if bold else "userEnteredValue"
+        )
         self.out.append(
             {
                 "updateCells": {

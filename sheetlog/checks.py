@@ -1,0 +1,247 @@
+"""Every check of the Log against its template, for ``validate`` and ``archive``.
+
+Row-level rules come from the template's row model (``rows.py``); this module
+adds what needs the whole log: the header, Ticket IDs unique across Log and
+the archive tabs, and the warnings that depend on today's date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .backends.base import CellValue, Snapshot, Stored, Tab
+from .normalize import parse_date, parse_timestamp
+from .rows import CheckedRow, row_model
+from .templates import Kind, Template
+from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """One problem at one sheet row (row 1 is the header)."""
+
+    row: int
+    ticket_id: str
+    column: str
+    severity: str
+    code: str
+    message: str
+    fix: Stored | None = None
+
+
+@dataclass
+class LogRow:
+    """A Log row as read: its sheet row, raw cells by column, and its check."""
+
+    row: int
+    raw: dict[str, CellValue]
+    checked: CheckedRow
+
+    @property
+    def values(self) -> dict[str, Stored]:
+        """Canonical values (None where empty or invalid)."""
+        return self.checked.values
+
+
+@dataclass
+class LogCheck:
+    """The result of checking the Log: rows by sheet row, and every problem found."""
+
+    header: list[str]
+    positions: dict[str, int]
+    rows: list[LogRow]
+    problems: list[LogProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """How many error-severity problems."""
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """How many warnings."""
+        return sum(p.severity == WARNING for p in self.problems)
+
+    def by_row(self) -> dict[int, list[LogProblem]]:
+        """Problems grouped by sheet row."""
+        grouped: dict[int, list[LogProblem]] = defaultdict(list)
+        for problem in self.problems:
+            grouped[problem.row].append(problem)
+        return grouped
+
+    def rows_with_errors(self) -> set[int]:
+        """Sheet rows that have at least one error."""
+        return {p.row for p in self.problems if p.severity == ERROR}
+
+
+def archive_tabs(snapshot: Snapshot) -> list[Tab]:
+    """The archive tabs, in tab order."""
+    return [tab for title, tab in snapshot.tabs.items() if title.startswith(ARCHIVE_PREFIX)]
+
+
+def header_problem(template: Template, header: list[str]) -> str | None:
+    """One sentence for a header that no longer matches the template, or None."""
+    present = [name for name in header if name]
+    missing = [name for name in template.header if name not in present]
+    if missing:
+        unknown = [name for name in present if name not in template.by_name]
+        renamed = f" (renamed to {', '.join(repr(u) for u in unknown)}?)" if unknown else ""
+        return f"the header lacks {', '.join(repr(m) for m in missing)}{renamed}; restore it"
+    order = [name for name in header if name in template.by_name]
+    if order != list(template.header):
+        return "the template's columns were moved; put them back in the template's order"
+    return None
+
+
+def row_values(header: list[str], row: list[CellValue]) -> dict[str, CellValue]:
+    """A ragged row as {column name: value} by header position."""
+    return {name: (row[i] if i < len(row) else None) for i, name in enumerate(header) if name}
+
+
+def check_log(
+    snapshot: Snapshot, template: Template, now: datetime, stale_days: int = 14
+) -> LogCheck:
+    """Check every Log row; ``now`` (aware) decides the date-dependent warnings."""
+    tab = snapshot.tabs[LOG_TAB]
+    header = tab.header
+    model = row_model(template)
+    result = LogCheck(header, {name: i for i, name in enumerate(header) if name}, [])
+    trouble = header_problem(template, header)
+    if trouble:
+        result.problems.append(LogProblem(1, "", "", ERROR, "header", f"Log header: {trouble}"))
+    id_column = template.roles.id
+    for number, cells in data_rows(tab):
+        raw = row_values(header, cells)
+        checked = model.check(raw)
+        result.rows.append(LogRow(number, raw, checked))
+        ticket = str(checked.values.get(id_column) or raw.get(id_column) or "")
+        for problem in checked.problems:
+            if problem.column and problem.column not in result.positions:
+                continue  # the header problem already says so, once
+            result.problems.append(
+                LogProblem(
+                    number,
+                    ticket,
+                    problem.column,
+                    problem.severity,
+                    problem.code,
+                    problem.message,
+                    problem.fix,
+                )
+            )
+        result.problems.extend(_warnings(template, number, ticket, checked, now, stale_days))
+    result.problems.extend(_duplicate_ids(template, result.rows, archive_tabs(snapshot)))
+    result.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
+    return result
+
+
+def _duplicate_ids(template: Template, rows: list[LogRow], archives: list[Tab]) -> list[LogProblem]:
+    """Ticket IDs used by more than one row of Log and the archive tabs."""
+    column = template.roles.id
+    places: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        ticket = row.values.get(column)
+        if ticket:
+            places[str(ticket)].append(f"row {row.row}")
+    for tab in archives:
+        position = tab.header.index(column) if column in tab.header else 0
+        for number, cells in data_rows(tab):
+            value = cells[position] if position < len(cells) else None
+            if value not in (None, ""):
+                ticket = (
+                    str(int(value))
+                    if isinstance(value, float) and value.is_integer()
+                    else str(value)
+                )
+                places[ticket.strip()].append(f'"{tab.title}" row {number}')
+    found = []
+    for row in rows:
+        ticket = row.values.get(column)
+        if ticket and len(places[str(ticket)]) > 1:
+            here = f"row {row.row}"
+            others = ", ".join(p for p in places[str(ticket)] if p != here)
+            found.append(
+                LogProblem(
+                    row.row,
+                    str(ticket),
+                    column,
+                    ERROR,
+                    "duplicate_id",
+                    f'{column}: "{ticket}" is also used in {others}',
+                )
+            )
+    return found
+
+
+def _warnings(
+    template: Template,
+    number: int,
+    ticket: str,
+    checked: CheckedRow,
+    now: datetime,
+    stale_days: int,
+) -> list[LogProblem]:
+    """Follow-up date passed on an open ticket; open too long; closed without an end time."""
+    values = checked.values
+    closed = template.is_closed(values.get(template.roles.status))
+    found = []
+    followup = template.column("followup")
+    if followup and not closed and isinstance(values.get(followup.name), str):
+        due = _day(followup.kind, str(values[followup.name]))
+        if due < now.astimezone(template.tz).date():
+            found.append(
+                LogProblem(
+                    number,
+                    ticket,
+                    followup.name,
+                    WARNING,
+                    "followup_overdue",
+                    f"{followup.name}: {values[followup.name]} has passed and the ticket is open",
+                )
+            )
+    opened = values.get(template.roles.opened)
+    if not closed and isinstance(opened, str):
+        age = now - parse_timestamp(opened)
+        if age > timedelta(days=stale_days):
+            found.append(
+                LogProblem(
+                    number,
+                    ticket,
+                    template.roles.status,
+                    WARNING,
+                    "stale",
+                    f"open for {age.days} days (more than {stale_days})",
+                )
+            )
+    ended = template.column("ended")
+    if (
+        closed
+        and ended
+        and values.get(ended.name) is None
+        and not _has_problem(checked, ended.name)
+    ):
+        found.append(
+            LogProblem(
+                number,
+                ticket,
+                ended.name,
+                WARNING,
+                "no_contact_end",
+                f"{ended.name} is empty on a closed ticket",
+            )
+        )
+    return found
+
+
+def _has_problem(checked: CheckedRow, column: str) -> bool:
+    return any(p.column == column for p in checked.problems)
+
+
+def _day(kind: Kind, value: str) -> date:
+    """The calendar day of a canonical date or timestamp."""
+    return parse_date(value) if kind is Kind.DATE else parse_timestamp(value).date()
