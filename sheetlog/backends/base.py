@@ -70,6 +70,7 @@ class AddTab:
     title: str
     header: tuple[str, ...]
     hidden: bool = False
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,23 @@ class AppendRows:
 
     tab: str
     rows: tuple[tuple[Stored, ...], ...]
+
+
+@dataclass(frozen=True)
+class MarkCells:
+    """Highlight (``on``) or un-highlight cells of one sheet row, e.g. the ones validate flags."""
+
+    tab: str
+    row: int
+    cols: tuple[int, ...]
+    on: bool
+
+
+@dataclass(frozen=True)
+class DeleteTab:
+    """Remove a whole tab."""
+
+    title: str
 
 
 @dataclass(frozen=True)
@@ -143,8 +161,10 @@ class SetWidth:
 
 Op = (
     AddTab
+    | DeleteTab
     | SetCells
     | AppendRows
+    | MarkCells
     | FreezeHeader
     | ProtectHeader
     | SetDropdown

@@ -27,8 +27,10 @@ from .base import (
     AppendRows,
     Backend,
     CellValue,
+    DeleteTab,
     FreezeHeader,
     Layout,
+    MarkCells,
     Op,
     ProtectHeader,
     SetCells,
@@ -309,6 +311,10 @@ class _Requests:
         }
 
     def _one(self, op: Op) -> None:
+        if isinstance(op, DeleteTab):
+            self.out.append({"deleteSheet": {"sheetId": self._sheet(op.title).sheet_id}})
+            del self.sheets[op.title]
+            return
         if isinstance(op, AddTab):
             sheet = _Sheet(
                 random.randint(1, 2**31 - 1), DEFAULT_ROWS, max(DEFAULT_COLUMNS, len(op.header))
@@ -321,6 +327,7 @@ class _Requests:
                             "sheetId": sheet.sheet_id,
                             "title": op.title,
                             "hidden": op.hidden,
+                            **({"index": op.index} if op.index is not None else {}),
                             "gridProperties": {
                                 "rowCount": sheet.rows,
                                 "columnCount": sheet.columns,
@@ -347,6 +354,24 @@ class _Requests:
                         }
                     }
                 )
+            case MarkCells(row=row, cols=cols, on=on):
+                cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if on else {}
+                for col in cols:
+                    self.out.append(
+                        {
+                            "repeatCell": {
+                                "range": {
+                                    "sheetId": sheet.sheet_id,
+                                    "startRowIndex": row - 1,
+                                    "endRowIndex": row,
+                                    "startColumnIndex": col,
+                                    "endColumnIndex": col + 1,
+                                },
+                                "cell": cell,
+                                "fields": "userEnteredFormat.backgroundColor",
+                            }
+                        }
+                    )
             case FreezeHeader():
                 self.out.append(
                     {

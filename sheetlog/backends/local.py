@@ -32,8 +32,10 @@ from .base import (
     AppendRows,
     Backend,
     CellValue,
+    DeleteTab,
     FreezeHeader,
     Layout,
+    MarkCells,
     Op,
     ProtectHeader,
     SetCells,
@@ -48,6 +50,7 @@ from .base import (
 LAST_ROW = 1048576
 HEADER_GUARD_TITLE = "sheetlog header"
 MARK_FILL = PatternFill(start_color="F4CCCC", end_color="F4CCCC", fill_type="solid")
+NO_FILL = PatternFill(fill_type=None)
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -277,8 +280,11 @@ def _last_content_row(sheet: Worksheet) -> int:
 
 def _apply(book: Workbook, op: Op) -> None:
     """Apply one op to the in-memory workbook."""
+    if isinstance(op, DeleteTab):
+        book.remove(book[op.title])
+        return
     if isinstance(op, AddTab):
-        sheet = book.create_sheet(op.title)
+        sheet = book.create_sheet(op.title, op.index)
         for col, name in enumerate(op.header):
             _set(sheet, 1, col, name, bold=True)
         if op.hidden:
@@ -296,6 +302,9 @@ def _apply(book: Workbook, op: Op) -> None:
             for r, line in enumerate(rows):
                 for c, value in enumerate(line):
                     _set(sheet, start + r, c, value)
+        case MarkCells(row=row, cols=cols, on=on):
+            for col in cols:
+                sheet.cell(row=row, column=col + 1).fill = MARK_FILL if on else NO_FILL
         case FreezeHeader():
             sheet.freeze_panes = "A2"
         case ProtectHeader(message=message):
