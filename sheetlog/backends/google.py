@@ -18,9 +18,9 @@ import requests
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
-from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
-from ..errors import AccessError, BackendError, SheetlogError
+from ..errors import AccessError, BackendError, ConfigError, SheetlogError
 from .base import (
     AddFormatRule,
     AddTab,
@@ -56,6 +56,7 @@ LAYOUT_FIELDS = (
 MARK_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+SHARE_ROLES = ("writer", "commenter", "reader")
 
 
 class UncertainWrite(BackendError):
@@ -124,9 +125,22 @@ class GoogleBackend(Backend):
         return backend
 
     def share(self, email: str, role: str) -> None:
-        """Give ``email`` access to the spreadsheet (Drive permissions.create)."""
+        """Give ``email`` access to the spreadsheet (one Drive ``permissions.create``).
+
+        Sent directly rather than through gspread's ``insert_permission``, whose body
+        carries ``withLink``, a field Drive v3's discovery document does not define.
+        """
+        if role not in SHARE_ROLES:
+            raise ConfigError(
+                f"--share {email}:{role}: role must be one of {', '.join(SHARE_ROLES)}"
+            )
         with translate_errors(self.spreadsheet_id, self.acting_as):
-            self.http.insert_permission(self.spreadsheet_id, email, "user", role, notify=True)
+            self.http.request(
+                "post",
+                f"{DRIVE_FILES_API_V3_URL}/{self.spreadsheet_id}/permissions",
+                params={"sendNotificationEmail": "true", "supportsAllDrives": "true"},
+                json={"type": "user", "role": role, "emailAddress": email},
+            )
 
     # --- reading ----------------------------------------------------------------------
 
