@@ -167,3 +167,43 @@ def init(
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="sheetlog")
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--older-than",
+    default="7d",
+    show_default=True,
+    metavar="AGE",
+    help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
+@format_option
+def archive(
+    sheet: str | None, credentials: str | None, older_than: str, dry_run: bool, output: str
+) -> None:
+    """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
+
+    Rows with validation errors stay in Log, and so does a row someone edits
+    while the pass runs; it goes on a later pass. Killed or run twice, every
+    row still ends up exactly once in Log or in one archive tab.
+
+    \b
+    Examples:
+      sheetlog archive --dry-run
+      sheetlog archive --older-than 30d --sheet gsheet:<ID>
+      sheetlog archive --format json
+    """
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.archive(older_than=older_than, dry_run=dry_run)
+    if output == "json":
+        emit_json({**result.to_dict(), "dry_run": dry_run})
+        return
+    verb = "would move" if dry_run else "moved"
+    for tab, count in sorted(result.tabs.items()):
+        click.echo(f"{tab}: {verb} {count} row{'s' if count != 1 else ''}")
+    click.echo(
+        f"{verb} {result.moved} row{'s' if result.moved != 1 else ''}; kept in Log:"
+        f" {result.kept_invalid} with validation errors, {result.kept_changed} changed meanwhile"
+    )

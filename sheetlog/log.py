@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 from google.auth.credentials import Credentials
 
+from . import archive
+from .archive import ArchiveResult, parse_age
 from .backends.base import Backend, Op, Snapshot
 from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
 from .backends.google import GoogleBackend, UncertainWrite
@@ -82,18 +85,57 @@ class SupportLog:
         """
         op_id = new_op_id()
         batch = [*ops, audit_entry(command, tab, rows, details, op_id)]
+        self.write_once(batch, lambda snapshot: op_id in audit_op_ids(snapshot))
+
+    def write_once(self, ops: Sequence[Op], landed: Callable[[Snapshot], bool]) -> None:
+        """Write ``ops``; after a lost reply, re-read and ask ``landed`` before sending again."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                self.backend.write(batch)
+                self.backend.write(ops)
                 return
             except UncertainWrite as exc:
                 log.warning("%s; checking whether it landed", exc)
-                if op_id in audit_op_ids(self.backend.read()):
+                if landed(self.backend.read()):
                     return
                 if attempt == WRITE_ATTEMPTS:
                     raise BackendError(f"{exc}; it did not land after {attempt} tries") from None
 
     # --- passes -------------------------------------------------------------------------
+
+    def archive(
+        self,
+        older_than: str | timedelta = "7d",
+        dry_run: bool = False,
+        now: datetime | None = None,
+    ) -> ArchiveResult:
+        """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
+
+        Crash-safe and idempotent; see ``sheetlog.archive`` for how. On Google a pass
+        costs at most 4 calls whatever the number of rows; a workbook is saved once.
+        """
+        age = parse_age(older_than) if isinstance(older_than, str) else older_than
+        moment = now or datetime.now(UTC)
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            template = settings.template
+            chosen, kept_invalid = archive.choose(snapshot, template, moment, age)
+            result = ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
+            if dry_run:
+                result.tabs = archive.count_targets(chosen)
+                result.moved = len(chosen)
+                return result
+            if chosen:
+                pass_id = new_op_id()
+                header = snapshot.tabs[LOG_TAB].header
+                exists = snapshot.tab(archive.STAGING_TAB) is not None
+                ops = archive.stage_ops(header, chosen, pass_id, exists)
+                self.write_once(ops, lambda snap: pass_id in archive.staged_passes(snap))
+                snapshot = self.backend.read()
+            pending = archive.staged_rows(snapshot, template)
+            if pending:
+                ops = archive.finish_ops(snapshot, template, pending, result)
+                self.commit("archive", ops, LOG_TAB, str(result.moved), archive.describe(result))
+        return result
 
     def init(self, template: str | None = None) -> InitResult:
         """Provision the workbook for ``template`` (default: the stored one, else standard).

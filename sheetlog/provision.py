@@ -119,6 +119,19 @@ def plan_init(
     return changes
 
 
+def new_tab_ops(template: Template, title: str, header: list[str]) -> list[Op]:
+    """A tab shaped like Log: bold frozen header, widths, text format on time columns."""
+    ops: list[Op] = [AddTab(title, tuple(header)), FreezeHeader(title)]
+    for col, name in enumerate(header):
+        column = template.by_name.get(name)
+        if column is None:
+            continue
+        ops.append(SetWidth(title, col, column.width))
+        if column.kind in (Kind.TIMESTAMP, Kind.DATE):
+            ops.append(SetTextFormat(title, col))
+    return ops
+
+
 def _missing_columns(template: Template, layout: Layout, changes: list[Change]) -> list[int]:
     """Add template columns the header lacks, at its right end; refuse a header we cannot read."""
     present = [name.strip() for name in layout.header]

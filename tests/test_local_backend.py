@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetlog.backends.base import AddTab, AppendRows, SetCells
+from sheetlog.backends.base import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, SetCells
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, LockedError
 
@@ -78,13 +78,12 @@ def test_a_failed_save_leaves_the_file_and_folder_as_they_were(
 
 
 def test_refuses_to_overwrite_a_file_saved_by_someone_else_meanwhile(book: LocalBackend) -> None:
-    with book.transaction():
+    with pytest.raises(BackendError, match="changed by another program"), book.transaction():
         book.read()
         other = openpyxl.load_workbook(book.path)
         other["Log"]["A5"] = "typed in Excel"
         other.save(book.path)
-        with pytest.raises(BackendError, match="changed by another program"):
-            book.write([AppendRows("Log", (("x",),))])
+        book.write([AppendRows("Log", (("x",),))])
     assert openpyxl.load_workbook(book.path)["Log"]["A5"].value == "typed in Excel"
 
 
@@ -119,3 +118,29 @@ def test_append_goes_below_the_last_row_with_content(book: LocalBackend) -> None
     rows = book.read().tabs["Log"].rows
     assert rows[4] == ["two", "b"]
     assert rows[3] == [None, None, "far note"]
+
+
+def test_writes_in_one_transaction_are_saved_once_or_not_at_all(book: LocalBackend) -> None:
+    before = book.path.read_bytes()
+    with pytest.raises(RuntimeError), book.transaction():
+        book.write([AppendRows("Log", (("first",),))])
+        assert book.read().tabs["Log"].rows[-1] == ["first"]  # visible inside the pass
+        assert book.path.read_bytes() == before  # not saved yet
+        raise RuntimeError("killed between two steps")
+    assert book.path.read_bytes() == before
+    with book.transaction():
+        book.write([AppendRows("Log", (("one",),))])
+        book.write([AppendRows("Log", (("two",),))])
+    assert [r[0] for r in book.read().tabs["Log"].rows[1:]] == ["one", "two"]
+
+
+def test_conditional_delete_removes_unchanged_rows_and_keeps_styles_in_place(
+    book: LocalBackend,
+) -> None:
+    rows = tuple((f"T-{i}", f"c{i}") for i in range(1, 8))
+    book.write([AppendRows("Log", rows), MarkCells("Log", 6, (1,), True)])
+    book.write([DeleteRowsIfUnchanged("Log", (rows[0], rows[2], rows[3], ("T-6", "edited")))])
+    assert [r[0] for r in book.read().tabs["Log"].rows[1:]] == ["T-2", "T-5", "T-6", "T-7"]
+    sheet = openpyxl.load_workbook(book.path)["Log"]
+    assert sheet["A3"].value == "T-5"
+    assert sheet["B3"].fill.fgColor.rgb.endswith("F4CCCC")  # the mark moved up with T-5

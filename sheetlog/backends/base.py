@@ -89,7 +89,19 @@ class AppendRows:
     """Write rows directly below the last row that has any content, from column A."""
 
     tab: str
-    rows: tuple[tuple[Stored, ...], ...]
+    rows: tuple[tuple[CellValue, ...], ...]
+
+
+@dataclass(frozen=True)
+class DeleteRowsIfUnchanged:
+    """Delete the rows of ``tab`` whose cells still equal one of ``rows`` (as read).
+
+    The check and the delete happen in one atomic step, wherever people have
+    moved the rows meanwhile; a row someone edited after it was read is left alone.
+    """
+
+    tab: str
+    rows: tuple[tuple[CellValue, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,7 @@ Op = (
     | DeleteTab
     | SetCells
     | AppendRows
+    | DeleteRowsIfUnchanged
     | MarkCells
     | FreezeHeader
     | ProtectHeader

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 import requests
@@ -27,6 +28,7 @@ from .base import (
     AppendRows,
     Backend,
     CellValue,
+    DeleteRowsIfUnchanged,
     DeleteTab,
     FreezeHeader,
     Layout,
@@ -38,7 +40,6 @@ from .base import (
     SetTextFormat,
     SetWidth,
     Snapshot,
-    Stored,
     Tab,
 )
 from .gauth import RetryingHTTPClient
@@ -255,9 +256,11 @@ def _cell_value(cell: dict[str, Any]) -> CellValue:
     return f"#ERROR: {value.get('errorValue', {}).get('message', 'formula error')}"
 
 
-def _cell_data(value: Stored, bold: bool = False) -> dict[str, Any]:
-    """A CellData that stores ``value`` literally."""
+def _cell_data(value: CellValue, bold: bool = False) -> dict[str, Any]:
+    """A CellData that stores ``value`` literally (a workbook's datetime as ISO text)."""
     data: dict[str, Any] = {}
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
     if isinstance(value, str):
         data["userEnteredValue"] = {"stringValue": value}
     elif isinstance(value, bool):
@@ -269,7 +272,7 @@ def _cell_data(value: Stored, bold: bool = False) -> dict[str, Any]:
     return data
 
 
-def _rows(values: Sequence[Sequence[Stored]], bold: bool = False) -> list[dict[str, Any]]:
+def _rows(values: Sequence[Sequence[CellValue]], bold: bool = False) -> list[dict[str, Any]]:
     return [{"values": [_cell_data(v, bold) for v in line]} for line in values]
 
 
@@ -368,6 +371,8 @@ class _Requests:
                         }
                     }
                 )
+            case DeleteRowsIfUnchanged(rows=rows):
+                self._delete_if_unchanged(sheet, rows)
             case MarkCells(row=row, cols=cols, on=on):
                 cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if on else {}
                 for col in cols:
@@ -475,12 +480,50 @@ class _Requests:
                     }
                 )
 
+    def _delete_if_unchanged(self, sheet: _Sheet, rows: Sequence[Sequence[CellValue]]) -> None:
+        """Compare-and-delete by content, in one atomic batch, wherever the rows are now.
+
+        Copies of the expected rows are inserted right under the header; Sheets'
+        ``deleteDuplicates`` keeps the first occurrence of each row (the copy) and
+        removes every later identical one (the original, if no one changed it);
+        then the copies, whose position we chose, are deleted. Rows that people
+        inserted, sorted or deleted meanwhile cannot shift what is removed.
+        """
+        if not rows:
+            return
+        count = len(rows)
+        width = max(sheet.columns, max(len(r) for r in rows))
+        self._grow(sheet, 0, width)
+        span = {
+            "sheetId": sheet.sheet_id,
+            "dimension": "ROWS",
+            "startIndex": 1,
+            "endIndex": 1 + count,
+        }
+        self.out.append({"insertDimension": {"range": span, "inheritFromBefore": False}})
+        sheet.rows += count
+        self._update_cells(sheet, 1, 0, rows)
+        self.out.append(
+            {
+                "deleteDuplicates": {
+                    "range": {
+                        "sheetId": sheet.sheet_id,
+                        "startRowIndex": 1,
+                        "startColumnIndex": 0,
+                        "endColumnIndex": width,
+                    }
+                }
+            }
+        )
+        self.out.append({"deleteDimension": {"range": span}})
+        sheet.rows -= count
+
     def _update_cells(
         self,
         sheet: _Sheet,
         row: int,
         col: int,
-        values: Sequence[Sequence[Stored]],
+        values: Sequence[Sequence[CellValue]],
         bold: bool = False,
     ) -> None:
         width = max((len(line) for line in values), default=0)

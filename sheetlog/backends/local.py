@@ -3,11 +3,14 @@
 Safe to share with people who open the file in Excel or LibreOffice: it
 refuses to write while their lock file exists, holds a lock of its own so two
 sheetlog runs never interleave, notices a file changed behind its back, and
-saves atomically (temp file in the same folder, fsync, ``os.replace``).
+saves atomically (temp file in the same folder, fsync, ``os.replace``). Writes
+inside one ``transaction`` are applied in memory and saved once, at its end, so
+a pass interrupted halfway leaves the file exactly as it was.
 """
 
 from __future__ import annotations
 
+import bisect
 import fcntl
 import os
 import tempfile
@@ -32,6 +35,7 @@ from .base import (
     AppendRows,
     Backend,
     CellValue,
+    DeleteRowsIfUnchanged,
     DeleteTab,
     FreezeHeader,
     Layout,
@@ -43,7 +47,6 @@ from .base import (
     SetTextFormat,
     SetWidth,
     Snapshot,
-    Stored,
     Tab,
 )
 
@@ -64,15 +67,20 @@ class LocalBackend(Backend):
         self._stamp: tuple[int, int] | None = None
         self._lock_depth = 0
         self._lock_file: Any = None
+        self._dirty = False
 
     # --- locking ----------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Hold the process lock across a read-compute-write, then forget the loaded book."""
+        """Hold the lock across a read-compute-write; save once if anything was written."""
         self._acquire()
         try:
             yield
+            if self._lock_depth == 1 and self._dirty and self._book is not None:
+                self._refuse_if_open_elsewhere()
+                self._check_unchanged()
+                self._save(self._book)
         finally:
             self._release()
 
@@ -106,6 +114,7 @@ class LocalBackend(Backend):
         self._lock_depth -= 1
         if self._lock_depth == 0:
             self._book = None
+            self._dirty = False
             if self._lock_file is not None:
                 fcntl.flock(self._lock_file, fcntl.LOCK_UN)
                 self._lock_file.close()
@@ -186,11 +195,11 @@ class LocalBackend(Backend):
             try:
                 for op in ops:
                     _apply(book, op)
-                self._check_unchanged()
-                self._save(book)
             except BaseException:
-                self._book = None  # the in-memory copy is half-changed: drop it
+                self._book = None  # the in-memory copy is half-changed: drop it all
+                self._dirty = False
                 raise
+            self._dirty = True
 
     def _check_unchanged(self) -> None:
         """Refuse to overwrite a file that someone saved after we read it."""
@@ -260,7 +269,7 @@ def _columns_from_row(sqref: str, row: int) -> set[int]:
     return cols
 
 
-def _set(sheet: Worksheet, row: int, col: int, value: Stored, bold: bool = False) -> None:
+def _set(sheet: Worksheet, row: int, col: int, value: CellValue, bold: bool = False) -> None:
     """Write one cell; text stays text even when it looks like a formula."""
     cell = sheet.cell(row=row, column=col + 1)
     cell.value = value
@@ -268,6 +277,40 @@ def _set(sheet: Worksheet, row: int, col: int, value: Stored, bold: bool = False
         cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
+
+
+def _comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:
+    """A row's values without trailing empties, with "" and None alike."""
+    values = [None if v == "" else v for v in row]
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+def _delete_rows(sheet: Worksheet, doomed: set[int]) -> None:
+    """Delete many rows in one pass over the cells (openpyxl's delete_rows is per block).
+
+    Cells below a deleted row move up with their values and styles; row heights too.
+    """
+    if not doomed:
+        return
+    gone = sorted(doomed)
+    moved = {}
+    for (row, col), cell in sorted(sheet._cells.items()):
+        if row in doomed:
+            continue
+        new_row = row - bisect.bisect_left(gone, row)
+        cell.row = new_row
+        moved[(new_row, col)] = cell
+    sheet._cells = moved
+    heights = {}
+    for row, dim in sheet.row_dimensions.items():
+        if row not in doomed:
+            heights[row - bisect.bisect_left(gone, row)] = dim
+    sheet.row_dimensions.clear()
+    for row, dim in heights.items():
+        dim.index = row
+        sheet.row_dimensions[row] = dim
 
 
 def _last_content_row(sheet: Worksheet) -> int:
@@ -297,11 +340,19 @@ def _apply(book: Workbook, op: Op) -> None:
             for r, line in enumerate(values):
                 for c, value in enumerate(line):
                     _set(sheet, row + r, col + c, value, bold)
-        case AppendRows(rows=rows):
+        case AppendRows(rows=appended):
             start = _last_content_row(sheet) + 1
-            for r, line in enumerate(rows):
-                for c, value in enumerate(line):
-                    _set(sheet, start + r, c, value)
+            for r, cells in enumerate(appended):
+                for c, cell in enumerate(cells):
+                    _set(sheet, start + r, c, cell)
+        case DeleteRowsIfUnchanged(rows=rows):
+            expected = {_comparable(row) for row in rows}
+            doomed = {
+                number
+                for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2)
+                if _comparable(values) in expected
+            }
+            _delete_rows(sheet, doomed)
         case MarkCells(row=row, cols=cols, on=on):
             for col in cols:
                 sheet.cell(row=row, column=col + 1).fill = MARK_FILL if on else NO_FILL

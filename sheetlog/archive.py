@@ -1,0 +1,260 @@
+"""``sheetlog archive``: move closed, old rows from Log into ``Archive YYYY-MM`` tabs.
+
+A support log is evidence, so the move is built to survive being killed at any
+point and people typing, inserting and sorting while it runs:
+
+1. read every tab (one call);
+2. stage: copy the chosen rows into a hidden staging tab AND delete them from
+   Log only if they are still exactly as read (``DeleteRowsIfUnchanged``), in
+   one atomic write — a row someone edited meanwhile stays in Log;
+3. read again to see which staged rows really left Log;
+4. finish: append those to their archive tabs, drop the staging tab, and write
+   the Audit line, in one atomic write.
+
+A pass killed after step 2 leaves rows only in the staging tab; the next pass
+finishes them first (a row already in its archive tab, or back in Log, is not
+copied again), so every row ends up exactly once in Log or in one archive tab.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .backends.base import (
+    AddTab,
+    AppendRows,
+    CellValue,
+    DeleteRowsIfUnchanged,
+    DeleteTab,
+    Op,
+    SetCells,
+    Snapshot,
+    Tab,
+)
+from .checks import LogRow, check_log, header_problem
+from .errors import ConfigError
+from .normalize import parse_date, parse_timestamp
+from .provision import new_tab_ops
+from .templates import Kind, Template
+from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
+
+STAGING_TAB = "_sheetlog_moving"
+STAGING_EXTRA = ("Archive Tab", "Pass")
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$")
+_UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7, "": 24}
+
+
+def parse_age(text: str) -> timedelta:
+    """``0``, ``36h``, ``30d``, ``2w`` (a bare number is days)."""
+    match = _AGE.match(text)
+    if not match:
+        raise ConfigError(
+            f'--older-than "{text}": expected a number of hours, days or weeks, e.g. 36h, 7d, 2w'
+        )
+    return timedelta(hours=float(match.group(1)) * _UNIT_HOURS[match.group(2)])
+
+
+@dataclass
+class ArchiveResult:
+    """What a pass moved, where, and what it kept back."""
+
+    moved: int = 0
+    kept_invalid: int = 0
+    kept_changed: int = 0
+    tabs: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``--format json`` document."""
+        return {
+            "moved": self.moved,
+            "kept_invalid": self.kept_invalid,
+            "kept_changed": self.kept_changed,
+            "tabs": dict(sorted(self.tabs.items())),
+        }
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One row on its way to an archive tab: its Log header values and target tab."""
+
+    values: tuple[CellValue, ...]
+    tab: str
+    ticket: str
+    resolved: str
+
+
+def archive_tab_for(template: Template, resolved: str) -> str:
+    """``Archive YYYY-MM`` by the month Resolved At falls in, in the log's timezone."""
+    return f"{ARCHIVE_PREFIX}{_resolved_moment(template, resolved).astimezone(template.tz):%Y-%m}"
+
+
+def _resolved_moment(template: Template, value: str) -> datetime:
+    column = template.by_name[template.roles.resolved]
+    if column.kind is Kind.DATE:
+        day = parse_date(value)
+        return datetime(day.year, day.month, day.day, tzinfo=template.tz)
+    return parse_timestamp(value)
+
+
+def choose(
+    snapshot: Snapshot, template: Template, now: datetime, older_than: timedelta
+) -> tuple[list[Staged], int]:
+    """Rows to move (closed, resolved before the cutoff, no errors); how many kept as invalid."""
+    check = check_log(snapshot, template, now)
+    trouble = header_problem(template, check.header)
+    if trouble:
+        raise ConfigError(f"Log header: {trouble} (run sheetlog validate); nothing was archived")
+    cutoff = now - older_than
+    bad_rows = check.rows_with_errors()
+    chosen: list[Staged] = []
+    kept_invalid = 0
+    for row in check.rows:
+        if not _is_due(template, row, cutoff):
+            continue
+        if row.row in bad_rows:
+            kept_invalid += 1
+            continue
+        resolved = str(row.values[template.roles.resolved])
+        values = tuple(row.raw.get(name) for name in check.header)
+        ticket = str(row.values[template.roles.id])
+        chosen.append(Staged(values, archive_tab_for(template, resolved), ticket, resolved))
+    return chosen, kept_invalid
+
+
+def _is_due(template: Template, row: LogRow, cutoff: datetime) -> bool:
+    """Closed and resolved before the cutoff; a closed row whose Resolved At is missing or
+    unreadable counts too (it has errors, so it is kept back and counted, not moved)."""
+    if not template.is_closed(row.values.get(template.roles.status)):
+        return False
+    resolved = row.values.get(template.roles.resolved)
+    return not isinstance(resolved, str) or _resolved_moment(template, resolved) < cutoff
+
+
+def stage_ops(
+    header: list[str], rows: list[Staged], pass_id: str, staging_exists: bool
+) -> list[Op]:
+    """Step 2: copy to the staging tab and delete from Log if unchanged, together."""
+    ops: list[Op] = []
+    if not staging_exists:
+        ops.append(AddTab(STAGING_TAB, (*header, *STAGING_EXTRA), hidden=True))
+    width = len(header)
+    staged = tuple((*_padded(r.values, width), r.tab, pass_id) for r in rows)
+    ops.append(AppendRows(STAGING_TAB, staged))
+    ops.append(DeleteRowsIfUnchanged(LOG_TAB, tuple(r.values for r in rows)))
+    return ops
+
+
+def _padded(values: tuple[CellValue, ...], width: int) -> tuple[CellValue, ...]:
+    return values + (None,) * (width - len(values))
+
+
+def staged_rows(snapshot: Snapshot, template: Template) -> list[Staged]:
+    """Rows waiting in the staging tab (from this pass, or one that was interrupted)."""
+    tab = snapshot.tab(STAGING_TAB)
+    if tab is None:
+        return []
+    header = tab.header
+    width = len(header) - len(STAGING_EXTRA)
+    id_at = header.index(template.roles.id)
+    resolved_at = header.index(template.roles.resolved)
+    found = []
+    for _, cells in data_rows(tab):
+        values = _padded(tuple(cells), len(header))
+        found.append(
+            Staged(
+                values[:width], str(values[width]), _text(values[id_at]), _text(values[resolved_at])
+            )
+        )
+    return found
+
+
+def staged_passes(snapshot: Snapshot) -> set[str]:
+    """Pass ids present in the staging tab: the receipt of a staging write."""
+    tab = snapshot.tab(STAGING_TAB)
+    if tab is None:
+        return set()
+    at = len(tab.header) - 1
+    return {str(cells[at]) for _, cells in data_rows(tab) if len(cells) > at}
+
+
+def _text(value: CellValue) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def tickets_in(tab: Tab | None, id_column: str) -> set[str]:
+    """Every Ticket ID in a tab."""
+    if tab is None or id_column not in tab.header:
+        return set()
+    at = tab.header.index(id_column)
+    return {
+        _text(cells[at])
+        for _, cells in data_rows(tab)
+        if at < len(cells) and cells[at] not in (None, "")
+    }
+
+
+def finish_ops(
+    snapshot: Snapshot, template: Template, staged: list[Staged], result: ArchiveResult
+) -> list[Op]:
+    """Step 4: append the staged rows that left Log to their archive tabs; drop staging."""
+    in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
+    log_header = snapshot.tabs[LOG_TAB].header
+    staging_header = list(snapshot.tabs[STAGING_TAB].header[: -len(STAGING_EXTRA)])
+    archived: dict[str, set[str]] = {}
+    by_tab: dict[str, list[Staged]] = defaultdict(list)
+    latest = {row.ticket: row for row in staged}  # a ticket staged twice: the newer copy wins
+    for row in latest.values():
+        if row.tab not in archived:
+            archived[row.tab] = tickets_in(snapshot.tab(row.tab), template.roles.id)
+        if row.ticket in in_log:
+            result.kept_changed += 1
+        elif row.ticket not in archived[row.tab]:
+            by_tab[row.tab].append(row)
+    ops: list[Op] = []
+    for title in sorted(by_tab):
+        rows = sorted(by_tab[title], key=lambda r: _resolved_moment(template, r.resolved))
+        existing = snapshot.tab(title)
+        header = existing.header if existing is not None else list(log_header)
+        if existing is None:
+            ops.extend(new_tab_ops(template, title, header))
+        missing = [name for name in staging_header if name and name not in header]
+        if missing:
+            ops.append(SetCells(title, 1, len(header), (tuple(missing),), bold=True))
+            header = header + missing
+        ops.append(
+            AppendRows(title, tuple(_reorder(r.values, staging_header, header) for r in rows))
+        )
+        result.tabs[title] = len(rows)
+        result.moved += len(rows)
+    ops.append(DeleteTab(STAGING_TAB))
+    return ops
+
+
+def _reorder(
+    values: tuple[CellValue, ...], source: list[str], target: list[str]
+) -> tuple[CellValue, ...]:
+    """Values of a row under ``source`` header, rearranged for the ``target`` header."""
+    by_name = dict(zip(source, values, strict=False))
+    return tuple(by_name.get(name) for name in target)
+
+
+def describe(result: ArchiveResult) -> str:
+    """The Audit details of a pass."""
+    parts = [f"moved {result.moved} rows"]
+    parts += [f"{count} to {tab}" for tab, count in sorted(result.tabs.items())]
+    if result.kept_invalid:
+        parts.append(f"kept {result.kept_invalid} with validation errors")
+    if result.kept_changed:
+        parts.append(f"kept {result.kept_changed} changed during the pass")
+    return "; ".join(parts)
+
+
+def count_targets(rows: list[Staged]) -> dict[str, int]:
+    """How many rows go to each archive tab (for --dry-run)."""
+    return dict(Counter(r.tab for r in rows))

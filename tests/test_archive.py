@@ -1,0 +1,345 @@
+"""`archive` on both backends: what moves, where, and that nothing is ever lost or
+duplicated — when killed between any two calls, run twice, or raced by people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.oauth2.credentials import Credentials
+
+from sheetlog.archive import STAGING_TAB, parse_age
+from sheetlog.backends.local import LocalBackend
+from sheetlog.errors import BackendError, ConfigError
+from tests.conftest import LogUnderTest, open_google, open_local
+from tests.fakesheets import FakeSheets
+from tests.logdata import HEADER, entry, seed
+
+NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
+TICKET = 0
+
+
+def sample() -> list[tuple[str, ...]]:
+    """Open, recently closed, old closed (two months), and an invalid closed row."""
+    return [
+        entry("T-01", "Resolved", "2025-09-02 10:00 UTC"),
+        entry("T-02"),
+        entry("T-03", "Closed", "2025-10-31 23:30 UTC"),
+        entry("T-04", "Closed", ""),  # closed without Resolved At: an error, stays
+        entry("T-05", "Resolved", "2025-11-19 08:00 UTC"),  # resolved yesterday: too recent
+        entry("T-06", "Pending"),
+        entry("T-07", "Resolved", "2025-09-01 11:00 UTC"),
+        entry("T-08", "Closed", "2025-10-01 00:10 UTC", Channel="email"),  # fixable error, stays
+    ]
+
+
+def everything(target: LogUnderTest) -> Counter[tuple[Any, ...]]:
+    """Every data row of Log and the archive tabs, as a multiset of full rows."""
+    rows: Counter[tuple[Any, ...]] = Counter()
+    for title in target.titles():
+        if title == "Log" or title.startswith("Archive "):
+            for row in target.values(title)[1:]:
+                if any(v not in (None, "") for v in row):
+                    rows[tuple(v for v in row if v not in (None, ""))] += 1
+    return rows
+
+
+def tickets(target: LogUnderTest, tab: str) -> list[str]:
+    return [row[0] for row in target.values(tab)[1:] if row and row[0]]
+
+
+def as_stored(row: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v for v in row if v != "")
+
+
+def test_moves_closed_old_rows_into_month_tabs_in_resolved_order(any_log: LogUnderTest) -> None:
+    seed(any_log, sample())
+    result = any_log.log.archive(now=NOW)
+    assert result.to_dict() == {
+        "moved": 3,
+        "kept_invalid": 2,
+        "kept_changed": 0,
+        "tabs": {"Archive 2025-09": 2, "Archive 2025-10": 1},
+    }
+    assert tickets(any_log, "Log") == ["T-02", "T-04", "T-05", "T-06", "T-08"]
+    assert tickets(any_log, "Archive 2025-09") == ["T-07", "T-01"]  # by Resolved At
+    assert tickets(any_log, "Archive 2025-10") == ["T-03"]
+    assert any_log.values("Archive 2025-09")[0] == list(HEADER)
+    assert STAGING_TAB not in any_log.titles()
+    audit = any_log.values("Audit")[-1]
+    assert audit[2] == "archive"
+    assert "moved 3 rows; 2 to Archive 2025-09; 1 to Archive 2025-10" in audit[5]
+    assert "kept 2 with validation errors" in audit[5]
+    layout = any_log.log.backend.read_layout("Archive 2025-09")
+    assert layout is not None and layout.frozen_rows == 1 and 3 in layout.text_columns
+
+
+def test_dry_run_lists_targets_and_writes_nothing(any_log: LogUnderTest) -> None:
+    seed(any_log, sample())
+    marker = any_log.write_marker()
+    result = any_log.log.archive(now=NOW, dry_run=True)
+    assert (result.moved, result.tabs) == (3, {"Archive 2025-09": 2, "Archive 2025-10": 1})
+    assert any_log.write_marker() == marker
+
+
+def test_second_run_changes_nothing_and_writes_nothing(any_log: LogUnderTest) -> None:
+    seed(any_log, sample())
+    before = everything(any_log)
+    any_log.log.archive(now=NOW)
+    marker = any_log.write_marker()
+    again = any_log.log.archive(now=NOW)
+    assert again.moved == 0 and again.tabs == {}
+    assert any_log.write_marker() == marker
+    assert everything(any_log) == before
+
+
+def test_older_than_zero_moves_everything_closed_and_valid(any_log: LogUnderTest) -> None:
+    seed(any_log, sample())
+    assert any_log.log.archive(older_than="0", now=NOW).moved == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("0", 0), ("36h", 36), ("30d", 720), ("2w", 336), ("7", 168)]
+)
+def test_older_than_forms(text: str, hours: int) -> None:
+    assert parse_age(text) == dt.timedelta(hours=hours)
+
+
+def test_older_than_nonsense_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="36h, 7d, 2w"):
+        parse_age("a week")
+
+
+def test_a_changed_header_stops_the_pass(any_log: LogUnderTest) -> None:
+    seed(any_log, sample())
+    from sheetlog.backends.base import SetCells
+
+    any_log.log.backend.write([SetCells("Log", 1, 9, (("State",),))])
+    with pytest.raises(ConfigError, match="Log header: the header lacks 'Status'"):
+        any_log.log.archive(now=NOW)
+
+
+# --- crash safety --------------------------------------------------------------------
+
+
+class Killed(Exception):
+    """A process killed between two API calls."""
+
+
+@pytest.mark.parametrize("kill_before", [2, 3, 4])
+def test_killed_between_any_two_calls_then_rerun_loses_and_duplicates_nothing(
+    fake: FakeSheets, creds: Credentials, kill_before: int
+) -> None:
+    target = open_google(fake, creds)
+    seed(target, sample())
+    before = everything(target)
+    fake.calls.clear()
+
+    def kill(call: Any) -> None:
+        if len(fake.calls) == kill_before:
+            raise Killed(f"killed before call {kill_before}: {call.method_id}")
+
+    fake.before_request(kill)
+    with pytest.raises(Killed):
+        target.log.archive(now=NOW)
+    fake._hooks.clear()  # the next run is a new process
+    assert everything(target) == before or kill_before > 2  # staged rows are in flight
+    target.log.archive(now=NOW)
+    assert everything(target) == before
+    assert STAGING_TAB not in target.titles()
+    assert sorted(tickets(target, "Archive 2025-09")) == ["T-01", "T-07"]
+
+
+def test_killed_between_steps_on_a_workbook_leaves_the_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = open_local(tmp_path)
+    seed(target, sample())
+    before_bytes = Path(target.path or "").read_bytes()
+    real_write = LocalBackend.write
+    writes = []
+
+    def write_then_die(self: LocalBackend, ops: Any) -> None:
+        writes.append(ops)
+        if len(writes) == 2:
+            raise Killed("killed between staging and finishing")
+        real_write(self, ops)
+
+    monkeypatch.setattr(LocalBackend, "write", write_then_die)
+    with pytest.raises(Killed):
+        target.log.archive(now=NOW)
+    assert Path(target.path or "").read_bytes() == before_bytes
+    monkeypatch.setattr(LocalBackend, "write", real_write)
+    assert target.log.archive(now=NOW).moved == 3
+
+
+def test_lost_replies_are_checked_not_repeated(google_log: LogUnderTest) -> None:
+    fake = google_log.fake
+    assert fake is not None
+    seed(google_log, sample())
+    before = everything(google_log)
+    fake.inject(
+        status=503,
+        times=2,
+        apply_first=True,
+        when=lambda c: c.method_id == "spreadsheets.batchUpdate",
+    )
+    assert google_log.log.archive(now=NOW).moved == 3
+    assert everything(google_log) == before
+    assert len([r for r in google_log.values("Audit") if r[2] == "archive"]) == 1
+
+
+# --- people typing while the pass runs -------------------------------------------------
+
+
+def _random_person_action(
+    fake: FakeSheets, sid: str, rng: random.Random, edited: dict[str, str]
+) -> str:
+    person = fake.person(sid)
+    rows = fake.values(sid, "Log")
+    data = [(i + 1, r) for i, r in enumerate(rows) if i > 0 and r and r[0]]
+    action = rng.choice(["insert", "sort", "edit", "delete"])
+    if action == "insert":
+        global TICKET
+        TICKET += 1
+        new = entry(f"N-{TICKET:03}", "Resolved", "2025-09-03 10:00 UTC")
+        person.insert_rows("Log", before_row=rng.randint(2, max(2, len(rows))), rows=[list(new)])
+        return f"inserted N-{TICKET:03}"
+    if action == "sort":
+        person.sort("Log", column=rng.choice([0, 1, 9, 12]), descending=rng.random() < 0.5)
+        return "sorted"
+    closed = [(n, r) for n, r in data if len(r) > 9 and r[9] in ("Resolved", "Closed")]
+    if action == "edit" and closed:
+        number, row = rng.choice(closed)
+        note = f"customer called back ({rng.randint(1, 999)})"
+        person.type("Log", f"I{number}", note)
+        edited[row[0]] = note
+        return f"edited {row[0]}"
+    others = [(n, r) for n, r in data if len(r) > 9 and r[9] in ("Open", "Pending")]
+    if others:
+        number, row = rng.choice(others)
+        person.delete_rows("Log", first_row=number)
+        edited.pop(row[0], None)
+        return f"deleted {row[0]}"
+    return "nothing"
+
+
+@pytest.mark.parametrize("seed_number", range(40))
+def test_people_inserting_sorting_editing_and_deleting_during_the_pass(
+    fake: FakeSheets, creds: Credentials, seed_number: int
+) -> None:
+    rng = random.Random(seed_number)
+    target = open_google(fake, creds)
+    rows = [
+        entry(
+            f"T-{i:02}",
+            *rng.choice(
+                [
+                    ("Open", ""),
+                    ("Resolved", "2025-09-10 09:00 UTC"),
+                    ("Closed", "2025-10-02 09:00 UTC"),
+                    ("Pending", ""),
+                ]
+            ),
+        )
+        for i in range(1, 25)
+    ]
+    seed(target, rows)
+    fake.calls.clear()
+    edited: dict[str, str] = {}
+    story: list[str] = []
+    moments = set(rng.sample(range(1, 5), rng.randint(1, 3)))
+
+    seen_by_read: dict[str, str] = {}
+
+    def person(call: Any) -> None:
+        if len(fake.calls) in moments:
+            for _ in range(rng.randint(1, 3)):
+                story.append(_random_person_action(fake, target.spreadsheet_id, rng, edited))
+            if len(fake.calls) == 1:  # before the pass's first read: part of what it reads
+                seen_by_read.update(edited)
+                edited.clear()
+
+    fake.before_request(person)
+    target.log.archive(now=NOW)
+    fake._hooks.clear()
+
+    log_rows = [r for r in target.values("Log")[1:] if r and r[0]]
+    final_log = {r[0]: r for r in log_rows}
+    archived: Counter[str] = Counter()
+    for title in target.titles():
+        if title.startswith("Archive "):
+            archived.update(r[0] for r in target.values(title)[1:] if r and r[0])
+    everywhere = Counter(r[0] for r in log_rows) + archived
+    assert all(n == 1 for n in everywhere.values()), (story, everywhere)
+    for ticket, note in edited.items():  # edited after the pass read them
+        if ticket in final_log or ticket in archived:
+            assert ticket in final_log, (story, ticket)  # never archived stale, never deleted
+            assert final_log[ticket][8] == note
+    for ticket, note in seen_by_read.items():  # edited before: moved or not, the edit is kept
+        rows_now = [
+            r
+            for t in target.titles()
+            if t == "Log" or t.startswith("Archive ")
+            for r in target.values(t)[1:]
+            if r and r[0] == ticket
+        ]
+        assert all(r[8] == note for r in rows_now), (story, ticket)
+    deleted = {s.split()[1] for s in story if s.startswith("deleted")}
+    inserted = {s.split()[1] for s in story if s.startswith("inserted")}
+    assert set(everywhere) == ({r[0] for r in rows} | inserted) - deleted, story
+
+
+def test_a_workbook_saved_by_someone_during_the_pass_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    target = open_local(tmp_path)
+    seed(target, sample())
+    path = Path(target.path or "")
+    real_write = LocalBackend.write
+
+    def excel_saves_first(self: LocalBackend, ops: Any) -> None:
+        book = openpyxl.load_workbook(path)
+        book["Log"]["I3"] = "typed in Excel"
+        book.save(path)
+        real_write(self, ops)
+
+    monkeypatch.setattr(LocalBackend, "write", excel_saves_first)
+    with pytest.raises(BackendError, match="changed by another program"):
+        target.log.archive(now=NOW)
+    monkeypatch.setattr(LocalBackend, "write", real_write)
+    assert openpyxl.load_workbook(path)["Log"]["I3"].value == "typed in Excel"
+    assert "Archive 2025-09" not in target.titles()
+
+
+# --- budget ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [10, 400])
+def test_google_pass_uses_four_calls_whatever_the_size(
+    fake: FakeSheets, creds: Credentials, count: int
+) -> None:
+    target = open_google(fake, creds)
+    rows = [
+        entry(f"T-{i:04}", "Resolved" if i % 2 else "Open", "2025-09-10 09:00 UTC" if i % 2 else "")
+        for i in range(count)
+    ]
+    seed(target, rows)
+    fake.calls.clear()
+    assert target.log.archive(now=NOW).moved == count // 2
+    assert [c.method_id for c in fake.calls] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+    ]
+    stage = fake.calls[1].body or {}
+    kinds = Counter(next(iter(r)) for r in stage["requests"])
+    assert kinds["deleteDuplicates"] == 1 and kinds["deleteDimension"] == 1  # no per-row deletes
+    assert len(tickets(target, "Log")) == count - count // 2
