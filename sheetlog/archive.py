@@ -9,7 +9,8 @@ point and people typing, inserting and sorting while it runs:
    one atomic write — a row someone edited meanwhile stays in Log;
 3. read again to see which staged rows really left Log;
 4. finish: append those to their archive tabs, drop the staging tab, and write
-   the Audit line, in one atomic write.
+   the Audit line, in one atomic write (with ``--archive-to``, two: the other
+   workbook's archive tabs first, then this one's staging tab).
 
 A pass killed after step 2 leaves rows only in the staging tab; the next pass
 finishes them first (a row already in its archive tab, or back in Log, is not
@@ -28,7 +29,6 @@ from .backends.base import (
     AppendRows,
     CellValue,
     DeleteRowsIfUnchanged,
-    DeleteTab,
     Op,
     SetCells,
     Snapshot,
@@ -39,7 +39,7 @@ from .errors import ConfigError
 from .normalize import parse_date, parse_timestamp
 from .provision import new_tab_ops
 from .templates import Kind, Template
-from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
+from .workbook import ARCHIVE_PREFIX, AUDIT_HEADER, AUDIT_TAB, LOG_TAB, data_rows
 
 STAGING_TAB = "_sheetlog_moving"
 STAGING_EXTRA = ("Archive Tab", "Pass")
@@ -200,9 +200,14 @@ def tickets_in(tab: Tab | None, id_column: str) -> set[str]:
 
 
 def finish_ops(
-    snapshot: Snapshot, template: Template, staged: list[Staged], result: ArchiveResult
+    snapshot: Snapshot,
+    destination: Snapshot,
+    template: Template,
+    staged: list[Staged],
+    result: ArchiveResult,
 ) -> list[Op]:
-    """Step 4: append the staged rows that left Log to their archive tabs; drop staging."""
+    """Step 4: the ops that append staged rows that left Log to their archive tabs in
+    ``destination`` (this workbook's snapshot, or the one given by ``--archive-to``)."""
     in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
     log_header = snapshot.tabs[LOG_TAB].header
     staging_header = list(snapshot.tabs[STAGING_TAB].header[: -len(STAGING_EXTRA)])
@@ -211,7 +216,7 @@ def finish_ops(
     latest = {row.ticket: row for row in staged}  # a ticket staged twice: the newer copy wins
     for row in latest.values():
         if row.tab not in archived:
-            archived[row.tab] = tickets_in(snapshot.tab(row.tab), template.roles.id)
+            archived[row.tab] = tickets_in(destination.tab(row.tab), template.roles.id)
         if row.ticket in in_log:
             result.kept_changed += 1
         elif row.ticket not in archived[row.tab]:
@@ -219,7 +224,7 @@ def finish_ops(
     ops: list[Op] = []
     for title in sorted(by_tab):
         rows = sorted(by_tab[title], key=lambda r: _resolved_moment(template, r.resolved))
-        existing = snapshot.tab(title)
+        existing = destination.tab(title)
         header = existing.header if existing is not None else list(log_header)
         if existing is None:
             ops.extend(new_tab_ops(template, title, header))
@@ -232,7 +237,8 @@ def finish_ops(
         )
         result.tabs[title] = len(rows)
         result.moved += len(rows)
-    ops.append(DeleteTab(STAGING_TAB))
+    if destination.tab(AUDIT_TAB) is None:
+        ops.append(AddTab(AUDIT_TAB, AUDIT_HEADER))
     return ops
 
 

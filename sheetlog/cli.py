@@ -179,9 +179,19 @@ def main() -> None:
     help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
+@click.option(
+    "--archive-to",
+    metavar="TARGET",
+    help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
+)
 @format_option
 def archive(
-    sheet: str | None, credentials: str | None, older_than: str, dry_run: bool, output: str
+    sheet: str | None,
+    credentials: str | None,
+    older_than: str,
+    dry_run: bool,
+    archive_to: str | None,
+    output: str,
 ) -> None:
     """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
 
@@ -194,9 +204,11 @@ def archive(
       sheetlog archive --dry-run
       sheetlog archive --older-than 30d --sheet gsheet:<ID>
       sheetlog archive --format json
+      sheetlog archive --archive-to archive-2025.xlsx
     """
+    destination = open_log(archive_to, credentials) if archive_to else None
     with open_log(sheet, credentials) as support_log:
-        result = support_log.archive(older_than=older_than, dry_run=dry_run)
+        result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)
     if output == "json":
         emit_json({**result.to_dict(), "dry_run": dry_run})
         return

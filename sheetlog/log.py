@@ -12,9 +12,9 @@ from types import TracebackType
 
 from google.auth.credentials import Credentials
 
-from . import archive
+from . import archive as archiving
 from .archive import ArchiveResult, parse_age
-from .backends.base import Backend, Op, Snapshot
+from .backends.base import Backend, DeleteTab, Op, Snapshot
 from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
 from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
@@ -107,35 +107,61 @@ class SupportLog:
         older_than: str | timedelta = "7d",
         dry_run: bool = False,
         now: datetime | None = None,
+        archive_to: SupportLog | None = None,
     ) -> ArchiveResult:
         """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
 
         Crash-safe and idempotent; see ``sheetlog.archive`` for how. On Google a pass
         costs at most 4 calls whatever the number of rows; a workbook is saved once.
+        ``archive_to`` puts the archive tabs in another log (for a live sheet nearing
+        Google's cell limit), with the same guarantees.
         """
         age = parse_age(older_than) if isinstance(older_than, str) else older_than
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
             snapshot, settings = self.read()
             template = settings.template
-            chosen, kept_invalid = archive.choose(snapshot, template, moment, age)
+            chosen, kept_invalid = archiving.choose(snapshot, template, moment, age)
             result = ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
             if dry_run:
-                result.tabs = archive.count_targets(chosen)
+                result.tabs = archiving.count_targets(chosen)
                 result.moved = len(chosen)
                 return result
             if chosen:
                 pass_id = new_op_id()
                 header = snapshot.tabs[LOG_TAB].header
-                exists = snapshot.tab(archive.STAGING_TAB) is not None
-                ops = archive.stage_ops(header, chosen, pass_id, exists)
-                self.write_once(ops, lambda snap: pass_id in archive.staged_passes(snap))
+                exists = snapshot.tab(archiving.STAGING_TAB) is not None
+                ops = archiving.stage_ops(header, chosen, pass_id, exists)
+                self.write_once(ops, lambda snap: pass_id in archiving.staged_passes(snap))
                 snapshot = self.backend.read()
-            pending = archive.staged_rows(snapshot, template)
+            pending = archiving.staged_rows(snapshot, template)
             if pending:
-                ops = archive.finish_ops(snapshot, template, pending, result)
-                self.commit("archive", ops, LOG_TAB, str(result.moved), archive.describe(result))
+                self._finish_archive(snapshot, template, pending, result, archive_to)
         return result
+
+    def _finish_archive(
+        self,
+        snapshot: Snapshot,
+        template: Template,
+        pending: list[archiving.Staged],
+        result: ArchiveResult,
+        archive_to: SupportLog | None,
+    ) -> None:
+        """Append staged rows to their archive tabs (here or elsewhere), then drop staging."""
+        drop = DeleteTab(archiving.STAGING_TAB)
+        if archive_to is None:
+            ops = archiving.finish_ops(snapshot, snapshot, template, pending, result)
+            self.commit(
+                "archive", [*ops, drop], LOG_TAB, str(result.moved), archiving.describe(result)
+            )
+            return
+        with archive_to.backend.transaction():
+            elsewhere = archive_to.backend.read()
+            ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result)
+            details = f"from {self.location}: {archiving.describe(result)}"
+            archive_to.commit("archive", ops, LOG_TAB, str(result.moved), details)
+        details = f"to {archive_to.location}: {archiving.describe(result)}"
+        self.commit("archive", [drop], LOG_TAB, str(result.moved), details)
 
     def init(self, template: str | None = None) -> InitResult:
         """Provision the workbook for ``template`` (default: the stored one, else standard).

@@ -52,10 +52,6 @@ def tickets(target: LogUnderTest, tab: str) -> list[str]:
     return [row[0] for row in target.values(tab)[1:] if row and row[0]]
 
 
-def as_stored(row: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v for v in row if v != "")
-
-
 def test_moves_closed_old_rows_into_month_tabs_in_resolved_order(any_log: LogUnderTest) -> None:
     seed(any_log, sample())
     result = any_log.log.archive(now=NOW)
@@ -343,3 +339,24 @@ def test_google_pass_uses_four_calls_whatever_the_size(
     kinds = Counter(next(iter(r)) for r in stage["requests"])
     assert kinds["deleteDuplicates"] == 1 and kinds["deleteDimension"] == 1  # no per-row deletes
     assert len(tickets(target, "Log")) == count - count // 2
+
+
+def test_archive_to_another_workbook_keeps_the_same_guarantees(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    import sheetlog
+
+    seed(any_log, sample())
+    before = everything(any_log)
+    elsewhere = sheetlog.open(tmp_path / "archive-2025.xlsx")
+    result = any_log.log.archive(now=NOW, archive_to=elsewhere)
+    assert result.tabs == {"Archive 2025-09": 2, "Archive 2025-10": 1}
+    assert not any(t.startswith("Archive ") for t in any_log.titles())
+    assert STAGING_TAB not in any_log.titles()
+    snapshot = elsewhere.backend.read()
+    moved = [r[0] for r in snapshot.tabs["Archive 2025-09"].rows[1:]]
+    assert moved == ["T-07", "T-01"]
+    assert snapshot.tabs["Audit"].rows[-1][5].startswith("from ")
+    assert len(tickets(any_log, "Log")) == 5 and sum(before.values()) == 8
+    again = any_log.log.archive(now=NOW, archive_to=elsewhere)
+    assert again.moved == 0
