@@ -66,7 +66,7 @@ ARCHIVED = (
         "Payment",
         "Resolved",
         resolved="2025-10-01 05:30",
-    ),  # fmt: skip
+    ),
     row(
         "T-2",
         "Ann",
@@ -78,7 +78,7 @@ ARCHIVED = (
         "Resolved",
         resolved="2025-10-01 06:00",
         tags="billing, refund",
-    ),  # fmt: skip
+    ),
     row(
         "T-3",
         "Carl",
@@ -90,7 +90,7 @@ ARCHIVED = (
         "Closed",
         resolved="2025-10-03 14:00",
         tags="shipping",
-    ),  # fmt: skip
+    ),
     row(
         "T-4",
         "Dana",
@@ -102,7 +102,7 @@ ARCHIVED = (
         "Resolved",
         resolved="2025-10-05 16:00",
         tags="refund",
-    ),  # fmt: skip
+    ),
     row(
         "T-5",
         "Ann",
@@ -114,7 +114,7 @@ ARCHIVED = (
         "Resolved",
         resolved="2025-10-12 12:00",
         tags="billing",
-    ),  # fmt: skip
+    ),
 )
 
 LIVE = (
@@ -129,7 +129,7 @@ LIVE = (
         "Open",
         followup="2025-10-20",
         tags="damaged, refund",
-    ),  # fmt: skip
+    ),
     row(
         "T-7",
         "Fay",
@@ -140,7 +140,7 @@ LIVE = (
         "Account",
         "Pending",
         followup="2025-11-05",
-    ),  # fmt: skip
+    ),
     row(
         "T-8",
         "Gus",
@@ -152,7 +152,7 @@ LIVE = (
         "Resolved",
         resolved="2025-11-02 15:00",
         tags="login",
-    ),  # fmt: skip
+    ),
     row("T-9", "Hal", "Email", "2025-11-01 05:00", "", "Eve", "Payment", "Open"),
     row(
         "T-10",
@@ -164,7 +164,7 @@ LIVE = (
         "Refund",
         "Escalated",
         followup="2025-09-25",
-    ),  # fmt: skip
+    ),
     # A Follow-up Date nobody can read, on a ticket still open at month end.
     row(
         "T-11",
@@ -176,7 +176,7 @@ LIVE = (
         "Account",
         "Open",
         followup="next week",
-    ),  # fmt: skip
+    ),
     # A channel that is no choice, and a Contact End before the Contact Start.
     row(
         "T-12",
@@ -189,7 +189,7 @@ LIVE = (
         "Resolved",
         resolved="2025-10-20 18:00",
         tags="billing",
-    ),  # fmt: skip
+    ),
     # A Contact Start nobody can read: its month is unknown.
     row("T-13", "Kim", "Email", "yesterday", "", "Eve", "Payment", "Open"),
     # Resolved without a Resolved At.
@@ -203,7 +203,7 @@ LIVE = (
         "Refund",
         "Resolved",
         tags="refund",
-    ),  # fmt: skip
+    ),
     row(
         "T-15",
         "Ann",
@@ -214,7 +214,7 @@ LIVE = (
         "Payment",
         "Open",
         tags="billing",
-    ),  # fmt: skip
+    ),
     # Cells typed loosely but readable without a guess: counted as their canonical values.
     row(
         "T-16",
@@ -227,7 +227,7 @@ LIVE = (
         "closed",
         resolved="2025-10-31 00:00",
         tags="Refund Delayed",
-    ),  # fmt: skip
+    ),
 )
 
 
