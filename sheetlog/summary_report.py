@@ -32,7 +32,8 @@ FIRST_SECTION_ROW = 4
 @dataclass(frozen=True)
 class Section:
     """One titled table; ``decimals`` are its columns shown with one decimal; a chart of
-    it, if any, floats right of the tables in slot ``chart_slot`` (0 at the top)."""
+    it, if any, floats right of the tables in slot ``chart_slot`` (0 at the top);
+    ``terse`` tables leave out their rows of 0 on the terminal."""
 
     title: str
     header: tuple[str, ...]
@@ -40,6 +41,7 @@ class Section:
     decimals: tuple[int, ...] = ()
     chart: ChartKind | None = None
     chart_slot: int = 0
+    terse: bool = False
 
 
 def sections(summary: MonthlySummary) -> list[Section]:
@@ -93,7 +95,11 @@ def sections(summary: MonthlySummary) -> list[Section]:
         Section("Top tags", ("Tag", "Interactions"), list(summary.top_tags)),
         Section("Repeat customers", ("Customer", "Interactions"), list(summary.repeat_customers)),
         Section(
-            "Interactions per day", ("Day", "Interactions"), list(summary.per_day), chart="line"
+            "Interactions per day",
+            ("Day", "Interactions"),
+            list(summary.per_day),
+            chart="line",
+            terse=True,
         ),
     ]
 
@@ -115,10 +121,11 @@ def render_text(summary: MonthlySummary) -> str:
     lines = list(heading(summary))
     for section in sections(summary):
         lines += ["", section.title]
-        if not section.rows:
+        rows = [row for row in section.rows if not (section.terse and row[-1] == 0)]
+        if not rows:
             lines.append("  none")
             continue
-        table = [section.header, *(tuple(_shown(v) for v in row) for row in section.rows)]
+        table = [section.header, *(tuple(_shown(v) for v in row) for row in rows)]
         widths = [
             max(len(str(line[i])) for line in table if i < len(line))
             for i in range(len(section.header))

@@ -41,6 +41,7 @@ def test_summary_prints_sections_and_writes_the_tab(workbook: str) -> None:
         "  2025-10-31             2",
     ):
         assert line in lines
+    assert not any(line.startswith("  2025-10-03") for line in lines)  # days without contacts
     assert lines[-1].startswith('Wrote the tab "Summary 2025-10" in ')
     assert lines[-1].endswith("team.xlsx")
     assert "Summary 2025-10" in openpyxl.load_workbook(workbook).sheetnames
