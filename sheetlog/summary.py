@@ -62,15 +62,18 @@ class Month:
         """The month's first instant in ``tz``."""
         return datetime(self.year, self.month, 1, tzinfo=tz)
 
+    def following(self) -> Month:
+        """The next calendar month."""
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
     def end(self, tz: ZoneInfo) -> datetime:
         """The first instant after the month in ``tz`` (the next month's start)."""
-        nxt = Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
-        return nxt.start(tz)
+        return self.following().start(tz)
 
     def days(self) -> list[date]:
         """Every calendar day of the month."""
-        first = date(self.year, self.month, 1)
-        count = (self.end(ZoneInfo("UTC")).date() - first).days
+        first, after = date(self.year, self.month, 1), self.following()
+        count = (date(after.year, after.month, 1) - first).days
         return [first + timedelta(days=n) for n in range(count)]
 
     @property

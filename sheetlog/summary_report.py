@@ -148,7 +148,7 @@ def summary_ops(summary: MonthlySummary, snapshot: Snapshot, written_at: datetim
         index = titles.index(title)
         ops.append(DeleteTab(title))
     else:
-        index = titles.index(LOG_TAB) + 1 if LOG_TAB in titles else len(titles)
+        index = titles.index(LOG_TAB) + 1  # a new summary goes right after Log
     headline, source = heading(summary)
     ops.append(AddTab(title, (headline,), index=index))
     stamp = written_at.strftime("%Y-%m-%d %H:%M UTC")
