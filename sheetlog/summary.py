@@ -171,10 +171,23 @@ def log_frame(
 
 
 def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> MonthlySummary:
-    """The figures of ``month`` over Log and every archive tab."""
+    """The figures of ``month`` over Log and every archive tab.
+
+    Refuses a tab whose header lacks a column the figures read: its rows would
+    silently count as blank there.
+    """
+    roles = {name for name in template.roles.model_dump().values() if name}
+    needed = [name for name in template.header if name in roles - {template.roles.validation}]
+    sources = [snapshot.tabs[LOG_TAB], *archive_tabs(snapshot)]
+    for tab in sources:
+        missing = [name for name in needed if name not in tab.header]
+        if missing:
+            raise ConfigError(
+                f'the "{tab.title}" tab has no column {", ".join(repr(m) for m in missing)};'
+                " restore the header (sheetlog init adds missing columns to Log)"
+            )
     frame = log_frame(snapshot, template)
-    sources = [LOG_TAB, *(tab.title for tab in archive_tabs(snapshot))]
-    return _Figures(frame, template, month).summary(sources)
+    return _Figures(frame, template, month).summary([tab.title for tab in sources])
 
 
 class _Figures:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetlog.backends.base import AppendRows
+from sheetlog.backends.base import AppendRows, SetCells
 from sheetlog.errors import ConfigError
 from sheetlog.summary import Month
 from sheetlog.templates import load_template
@@ -171,3 +171,12 @@ def test_a_resolution_date_counts_at_the_end_of_its_day(local_log: LogUnderTest)
     assert figures["by_agent"] == [
         {"agent": "Bob", "interactions": 1, "resolved": 1, "median_hours_to_resolve": 38.0}
     ]
+
+
+def test_a_log_without_a_column_the_figures_read_is_refused(
+    local_log: LogUnderTest, tmp_path: Path
+) -> None:
+    fill(local_log.log, tmp_path)
+    local_log.log.backend.write([SetCells("Log", 1, 2, (("Chanel",),))])
+    with pytest.raises(ConfigError, match="""the "Log" tab has no column 'Channel'; restore"""):
+        local_log.log.summary("2025-10", write=False)
