@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,17 @@ def main() -> None:
     sheetlog("init")
     sheetlog("init")
     print(f"\nThe demo workbook is {WORKBOOK}")
-    print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status.")
+    print(
+        "Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status."
+    )
+    summarize_last_month()
+
+
+def summarize_last_month() -> None:
+    """End with the summary managers read: last month's (the default), and its tab."""
+    month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    if sheetlog("summary", "--month", month, check=False) == 0:
+        print(f'\nOpen the tab "Summary {month}" of {WORKBOOK}: figures, then two charts.')
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import click
 from .errors import SheetlogError
 from .log import create
 from .log import open as open_log
+from .summary_report import render_text
 from .target import parse_target
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -162,6 +163,46 @@ def init(
     click.echo(f"{result.location}:")
     for change in result.changes:
         click.echo(f"  - {change}")
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--month",
+    metavar="YYYY-MM",
+    help="The month to sum up. Default: last month, in the log's timezone.",
+)
+@click.option(
+    "--no-write", is_flag=True, help="Compute and print only; the spreadsheet is not changed."
+)
+@format_option
+def summary(
+    sheet: str | None, credentials: str | None, month: str | None, no_write: bool, output: str
+) -> None:
+    """Sum up a month for managers, and write it to the tab "Summary YYYY-MM".
+
+    Counts every row of Log and the archive tabs whose Contact Start falls in
+    the month: interactions by status, channel, issue type and agent, time to
+    resolve and handle time (median, 90th percentile), the open backlog at
+    month end by age, overdue follow-ups, top tags and repeat customers, with
+    a chart of interactions per day and by channel. Re-running replaces the tab
+    in place. Rows with malformed values are left out of the figures they spoil.
+
+    \b
+    Examples:
+      sheetlog summary                                # last month
+      sheetlog summary --month 2025-10 --sheet demo/support-log.xlsx
+      sheetlog summary --month 2025-10 --no-write --format json
+    """
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.summary(month, write=not no_write)
+        location = support_log.location
+    if output == "json":
+        emit_json(result.to_dict())
+        return
+    click.echo(render_text(result))
+    if not no_write:
+        click.echo(f'\nWrote the tab "{result.tab}" in {location}')
 
 
 def main() -> None:

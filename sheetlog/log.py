@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
+import pandas as pd
 from google.auth.credentials import Credentials
 
 from . import archive as archiving
@@ -20,6 +21,8 @@ from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
 from .errors import BackendError, ConfigError
 from .provision import plan_init
+from .summary import SPOILED, Month, MonthlySummary, log_frame, monthly_summary
+from .summary_report import summary_ops
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .workbook import (
@@ -177,6 +180,38 @@ class SupportLog:
                 details = "; ".join(c.description for c in changes)
                 self.commit("init", ops, LOG_TAB, "", details)
         return InitResult(self.location, [c.description for c in changes])
+
+    # --- monthly summary ----------------------------------------------------------------
+
+    def summary(self, month: str | None = None, write: bool = True) -> MonthlySummary:
+        """The figures of ``month`` (``YYYY-MM``; default: last month in the log's timezone)
+        over Log and the archive tabs; ``write`` also writes or replaces ``Summary YYYY-MM``.
+
+        Costs one read, plus one atomic write (the tab, its charts and the Audit line).
+        """
+        chosen = Month.parse(month) if month is not None else None
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            template = settings.template
+            now = datetime.now(UTC)
+            figures = monthly_summary(snapshot, template, chosen or Month.before(now, template.tz))
+            if write:
+                details = (
+                    f"{figures.label}: {figures.interactions} interactions,"
+                    f" {figures.backlog_open} open at month end,"
+                    f" {figures.excluded_rows} rows left out"
+                )
+                self.commit(
+                    "summary", summary_ops(figures, snapshot, now), figures.tab, "", details
+                )
+        return figures
+
+    def to_dataframe(self, include_archives: bool = True) -> pd.DataFrame:
+        """Every row of Log (and the archive tabs) as canonical values, one column per
+        template column, plus ``tab`` and ``row`` (the sheet row): for your own analysis."""
+        snapshot, settings = self.read()
+        frame = log_frame(snapshot, settings.template, include_archives)
+        return frame.drop(columns=SPOILED)
 
 
 def _init_template(snapshot: Snapshot, name: str | None) -> tuple[Template, str]:

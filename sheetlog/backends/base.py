@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 CellValue = str | int | float | bool | datetime | date | None
 """A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
@@ -171,6 +172,46 @@ class SetWidth:
     chars: int
 
 
+# --- summary tabs: number formats and charts -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetNumberFormat:
+    """Show the numbers of a rectangle of cells with ``pattern`` (e.g. ``0.0``)."""
+
+    tab: str
+    row: int
+    col: int
+    rows: int
+    cols: int
+    pattern: str
+
+
+ChartKind = Literal["column", "line"]
+
+
+@dataclass(frozen=True)
+class AddChart:
+    """A chart of a block of the tab's own cells, its top-left corner at ``anchor_*``.
+
+    Sheet row ``header_row`` (1-based) names the series; the rows below it, to
+    ``last_row``, hold the categories (column ``category_col``, 0-based) and the
+    values (``value_cols``). ``kind`` is "column" or "line".
+    """
+
+    tab: str
+    kind: ChartKind
+    title: str
+    header_row: int
+    last_row: int
+    category_col: int
+    value_cols: tuple[int, ...]
+    anchor_row: int
+    anchor_col: int
+    x_title: str = ""
+    y_title: str = ""
+
+
 Op = (
     AddTab
     | DeleteTab
@@ -184,6 +225,8 @@ Op = (
     | AddFormatRule
     | SetTextFormat
     | SetWidth
+    | SetNumberFormat
+    | AddChart
 )
 
 

@@ -23,6 +23,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from ..errors import AccessError, BackendError, ConfigError, SheetlogError
 from .base import (
+    AddChart,
     AddFormatRule,
     AddTab,
     AppendRows,
@@ -37,6 +38,7 @@ from .base import (
     ProtectHeader,
     SetCells,
     SetDropdown,
+    SetNumberFormat,
     SetTextFormat,
     SetWidth,
     Snapshot,
@@ -58,6 +60,8 @@ MARK_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
 SHARE_ROLES = ("writer", "commenter", "reader")
+CHART_TYPES = {"column": "COLUMN", "line": "LINE"}
+CHART_PIXELS = (640, 320)
 
 
 class UncertainWrite(BackendError):
@@ -479,6 +483,22 @@ class _Requests:
                         }
                     }
                 )
+            case SetNumberFormat(row=row, col=col, rows=rows, cols=cols, pattern=pattern):
+                self.out.append(
+                    {
+                        "repeatCell": {
+                            "range": _grid(sheet, row - 1, row - 1 + rows, col, col + cols),
+                            "cell": {
+                                "userEnteredFormat": {
+                                    "numberFormat": {"type": "NUMBER", "pattern": pattern}
+                                }
+                            },
+                            "fields": "userEnteredFormat.numberFormat",
+                        }
+                    }
+                )
+            case AddChart():
+                self.out.append({"addChart": {"chart": _chart(sheet, op)}})
 
     def _delete_if_unchanged(self, sheet: _Sheet, rows: Sequence[Sequence[CellValue]]) -> None:
         """Compare-and-delete by content, in one atomic batch, wherever the rows are now.
@@ -540,3 +560,53 @@ class _Requests:
                 }
             }
         )
+
+
+def _grid(sheet: _Sheet, top: int, bottom: int, left: int, right: int) -> dict[str, Any]:
+    """A GridRange: 0-based rows ``top``..``bottom`` and columns ``left``..``right``, ends open."""
+    return {
+        "sheetId": sheet.sheet_id,
+        "startRowIndex": top,
+        "endRowIndex": bottom,
+        "startColumnIndex": left,
+        "endColumnIndex": right,
+    }
+
+
+def _chart(sheet: _Sheet, op: AddChart) -> dict[str, Any]:
+    """An EmbeddedChart: a basic chart over the block's cells, floating at its anchor cell."""
+    top, bottom = op.header_row - 1, op.last_row
+
+    def source(col: int) -> dict[str, Any]:
+        return {"sourceRange": {"sources": [_grid(sheet, top, bottom, col, col + 1)]}}
+
+    width, height = CHART_PIXELS
+    return {
+        "spec": {
+            "title": op.title,
+            "basicChart": {
+                "chartType": CHART_TYPES[op.kind],
+                "legendPosition": "NO_LEGEND" if len(op.value_cols) == 1 else "BOTTOM_LEGEND",
+                "headerCount": 1,
+                "axis": [
+                    {"position": "BOTTOM_AXIS", "title": op.x_title},
+                    {"position": "LEFT_AXIS", "title": op.y_title},
+                ],
+                "domains": [{"domain": source(op.category_col)}],
+                "series": [
+                    {"series": source(col), "targetAxis": "LEFT_AXIS"} for col in op.value_cols
+                ],
+            },
+        },
+        "position": {
+            "overlayPosition": {
+                "anchorCell": {
+                    "sheetId": sheet.sheet_id,
+                    "rowIndex": op.anchor_row - 1,
+                    "columnIndex": op.anchor_col,
+                },
+                "widthPixels": width,
+                "heightPixels": height,
+            }
+        },
+    }

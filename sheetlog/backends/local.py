@@ -6,21 +6,29 @@ sheetlog runs never interleave, notices a file changed behind its back, and
 saves atomically (temp file in the same folder, fsync, ``os.replace``). Writes
 inside one ``transaction`` are applied in memory and saved once, at its end, so
 a pass interrupted halfway leaves the file exactly as it was.
+
+Charts: a workbook that Excel, LibreOffice or openpyxl saves again may lose or
+mangle its charts, so each chart's spec is kept beside the settings in the
+hidden settings tab (columns D:E) and every save draws the charts afresh from it.
 """
 
 from __future__ import annotations
 
 import bisect
 import fcntl
+import json
+import logging
 import os
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
@@ -29,7 +37,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import AccessError, BackendError, ConfigError, LockedError
+from ..workbook import SETTINGS_TAB
 from .base import (
+    AddChart,
     AddFormatRule,
     AddTab,
     AppendRows,
@@ -44,6 +54,7 @@ from .base import (
     ProtectHeader,
     SetCells,
     SetDropdown,
+    SetNumberFormat,
     SetTextFormat,
     SetWidth,
     Snapshot,
@@ -55,6 +66,12 @@ HEADER_GUARD_TITLE = "sheetlog header"
 MARK_FILL = PatternFill(start_color="F4CCCC", end_color="F4CCCC", fill_type="solid")
 NO_FILL = PatternFill(fill_type=None)
 LOCK_WAIT_SECONDS = 10.0
+CHART_KEY = "chart:"
+CHART_HEADER = ("Chart on tab", "Chart spec")
+CHART_COL = 4  # column D of the settings tab (1-based); the settings proper use A:B
+CHART_SIZE_CM = (17.0, 8.5)
+
+log = logging.getLogger("sheetlog")
 
 
 class LocalBackend(Backend):
@@ -222,6 +239,7 @@ class LocalBackend(Backend):
         tmp = Path(handle.name)
         try:
             with handle:
+                _draw_charts(book)
                 book.save(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -325,6 +343,7 @@ def _apply(book: Workbook, op: Op) -> None:
     """Apply one op to the in-memory workbook."""
     if isinstance(op, DeleteTab):
         book.remove(book[op.title])
+        _forget_charts(book, op.title)
         return
     if isinstance(op, AddTab):
         sheet = book.create_sheet(op.title, op.index)
@@ -396,3 +415,103 @@ def _apply(book: Workbook, op: Op) -> None:
             sheet.column_dimensions[letter].number_format = "@"
         case SetWidth(chars=chars):
             sheet.column_dimensions[letter].width = chars + 2
+        case SetNumberFormat(row=row, col=col, rows=rows, cols=cols, pattern=pattern):
+            for line in sheet.iter_rows(row, row + rows - 1, col + 1, col + cols):
+                for cell in line:
+                    cell.number_format = pattern
+        case AddChart():
+            _remember_chart(book, op)
+
+
+# --- charts, kept as specs in the settings tab ------------------------------------------
+
+
+def _chart_store(book: Workbook) -> Worksheet:
+    """The settings tab, whose columns D:E hold the chart specs."""
+    if SETTINGS_TAB not in book.sheetnames:
+        raise ConfigError(f'the workbook has no "{SETTINGS_TAB}" tab: run "sheetlog init" first')
+    store = book[SETTINGS_TAB]
+    for offset, name in enumerate(CHART_HEADER):
+        _set(store, 1, CHART_COL - 1 + offset, name, bold=True)
+    return store
+
+
+def _chart_rows(store: Worksheet) -> Iterator[tuple[int, str]]:
+    """(sheet row, tab title) of every stored chart spec."""
+    for row in range(2, store.max_row + 1):
+        key = store.cell(row=row, column=CHART_COL).value
+        if isinstance(key, str) and key.startswith(CHART_KEY):
+            yield row, key.removeprefix(CHART_KEY)
+
+
+def _remember_chart(book: Workbook, op: AddChart) -> None:
+    """Store the chart's spec in the first free row of the settings tab's chart columns."""
+    store = _chart_store(book)
+    row = 2
+    while store.cell(row=row, column=CHART_COL).value not in (None, ""):
+        row += 1
+    _set(store, row, CHART_COL - 1, CHART_KEY + op.tab)
+    _set(store, row, CHART_COL, json.dumps(asdict(op), ensure_ascii=False))
+
+
+def _forget_charts(book: Workbook, title: str) -> None:
+    """Drop the stored charts of a deleted tab."""
+    if SETTINGS_TAB not in book.sheetnames:
+        return
+    store = book[SETTINGS_TAB]
+    for row, tab in list(_chart_rows(store)):
+        if tab == title:
+            for col in (CHART_COL, CHART_COL + 1):
+                store.cell(row=row, column=col).value = None
+
+
+def _draw_charts(book: Workbook) -> None:
+    """Draw every stored chart afresh on its tab, replacing what a reload kept of it."""
+    if SETTINGS_TAB not in book.sheetnames:
+        return
+    store = book[SETTINGS_TAB]
+    drawn: set[str] = set()
+    for row, tab in _chart_rows(store):
+        if tab not in book.sheetnames:
+            continue
+        text = store.cell(row=row, column=CHART_COL + 1).value
+        try:
+            data = json.loads(str(text))
+            spec = AddChart(**{**data, "value_cols": tuple(data["value_cols"])})
+        except (TypeError, ValueError, KeyError):
+            log.warning(
+                'the chart spec in row %d of the "%s" tab is damaged; skipped', row, SETTINGS_TAB
+            )
+            continue
+        sheet = book[tab]
+        if tab not in drawn:
+            sheet._charts = []  # openpyxl has no public way to remove a chart
+            drawn.add(tab)
+        sheet.add_chart(
+            _chart(sheet, spec), f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row}"
+        )
+
+
+def _chart(sheet: Worksheet, spec: AddChart) -> BarChart | LineChart:
+    """An openpyxl chart over the spec's block of ``sheet``."""
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    chart.title = spec.title
+    chart.x_axis.title = spec.x_title or None
+    chart.y_axis.title = spec.y_title or None
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    for col in spec.value_cols:
+        values = Reference(sheet, min_col=col + 1, min_row=spec.header_row, max_row=spec.last_row)
+        chart.add_data(values, titles_from_data=True)
+    chart.set_categories(
+        Reference(
+            sheet,
+            min_col=spec.category_col + 1,
+            min_row=spec.header_row + 1,
+            max_row=spec.last_row,
+        )
+    )
+    if len(spec.value_cols) == 1:
+        chart.legend = None
+    chart.width, chart.height = CHART_SIZE_CM
+    return chart

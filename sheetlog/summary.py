@@ -1,0 +1,396 @@
+"""The monthly figures managers read, computed with pandas from Log and the archive tabs.
+
+Every row is read through the template's row model, so the figures use canonical
+values. A cell that is malformed (or contradicts another cell) leaves its row out
+of the figures it would spoil, and only those; ``excluded_rows`` counts the rows
+left out of at least one figure, plus the rows whose Contact Start is unusable
+(their month is unknown). Months are cut in the template's timezone.
+
+Medians and 90th percentiles are pandas' defaults (linear interpolation between
+the closest ranks). Ages at month end are whole days (completed 24-hour periods)
+from Contact Start to the first instant of the next month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from .backends.base import Snapshot, Stored
+from .checks import archive_tabs, row_values
+from .errors import ConfigError
+from .normalize import parse_date, parse_timestamp
+from .rows import row_model
+from .templates import Column, Kind, Template
+from .workbook import LOG_TAB, SUMMARY_PREFIX, data_rows
+
+AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
+AGE_EDGES = (-1, 2, 7, 30, float("inf"))
+TOP_TAGS = 10
+NOT_SET = "(not set)"
+SPOILED = "spoiled"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``YYYY-MM``, or a ConfigError saying so."""
+        match = _MONTH.fullmatch(text.strip())
+        if match is None or not 1 <= int(match[2]) <= 12:
+            raise ConfigError(f'--month "{text}" is not a month: expected YYYY-MM (e.g. 2025-10)')
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def before(cls, now: datetime, tz: ZoneInfo) -> Month:
+        """The calendar month before the one ``now`` falls in, in ``tz``."""
+        local = now.astimezone(tz)
+        return cls(local.year - 1, 12) if local.month == 1 else cls(local.year, local.month - 1)
+
+    def start(self, tz: ZoneInfo) -> datetime:
+        """The month's first instant in ``tz``."""
+        return datetime(self.year, self.month, 1, tzinfo=tz)
+
+    def following(self) -> Month:
+        """The next calendar month."""
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def end(self, tz: ZoneInfo) -> datetime:
+        """The first instant after the month in ``tz`` (the next month's start)."""
+        return self.following().start(tz)
+
+    def days(self) -> list[date]:
+        """Every calendar day of the month."""
+        first, after = date(self.year, self.month, 1), self.following()
+        count = (date(after.year, after.month, 1) - first).days
+        return [first + timedelta(days=n) for n in range(count)]
+
+    @property
+    def label(self) -> str:
+        """``October 2025``."""
+        return date(self.year, self.month, 1).strftime("%B %Y")
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and 90th percentile of a duration; None when there is no data."""
+
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    """One agent's month."""
+
+    agent: str
+    interactions: int
+    resolved: int
+    median_hours_to_resolve: float | None
+
+
+@dataclass
+class MonthlySummary:
+    """The figures of one month; ``to_dict`` is the ``--format json`` document."""
+
+    month: str
+    interactions: int
+    by_status: dict[str, int]
+    by_channel: dict[str, int]
+    by_issue_type: dict[str, int]
+    by_agent: list[AgentFigures]
+    hours_to_resolve: Spread
+    handle_minutes: Spread
+    backlog_open: int
+    backlog_by_age: dict[str, int]
+    followups_overdue: int
+    top_tags: list[tuple[str, int]]
+    repeat_customers: list[tuple[str, int]]
+    excluded_rows: int
+    label: str = ""
+    timezone: str = "UTC"
+    per_day: list[tuple[str, int]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def tab(self) -> str:
+        """The title of the tab this summary is written to."""
+        return f"{SUMMARY_PREFIX}{self.month}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as the JSON document the issue names, key for key."""
+        return {
+            "month": self.month,
+            "interactions": self.interactions,
+            "by_status": self.by_status,
+            "by_channel": self.by_channel,
+            "by_issue_type": self.by_issue_type,
+            "by_agent": [vars(agent) for agent in self.by_agent],
+            "hours_to_resolve": vars(self.hours_to_resolve),
+            "handle_minutes": vars(self.handle_minutes),
+            "backlog_at_month_end": {"open": self.backlog_open, "by_age": self.backlog_by_age},
+            "followups_overdue": self.followups_overdue,
+            "top_tags": [{"tag": tag, "count": count} for tag, count in self.top_tags],
+            "repeat_customers": [
+                {"customer": customer, "interactions": count}
+                for customer, count in self.repeat_customers
+            ],
+            "excluded_rows": self.excluded_rows,
+        }
+
+
+def log_frame(
+    snapshot: Snapshot, template: Template, include_archives: bool = True
+) -> pd.DataFrame:
+    """Every row of Log (and the archive tabs) as canonical values, one column per template
+    column, plus ``tab``, ``row`` (sheet row) and ``spoiled`` (columns whose value is unusable)."""
+    model = row_model(template)
+    tabs = [snapshot.tabs[LOG_TAB], *(archive_tabs(snapshot) if include_archives else [])]
+    records: list[dict[str, Stored | frozenset[str]]] = []
+    for tab in tabs:
+        header = tab.header
+        for number, cells in data_rows(tab):
+            checked = model.check(row_values(header, cells))
+            spoiled = frozenset(p.column for p in checked.problems if p.fix is None)
+            records.append({**checked.values, "tab": tab.title, "row": number, SPOILED: spoiled})
+    return pd.DataFrame.from_records(records, columns=[*template.header, "tab", "row", SPOILED])
+
+
+def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> MonthlySummary:
+    """The figures of ``month`` over Log and every archive tab.
+
+    Refuses a tab whose header lacks a column the figures read: its rows would
+    silently count as blank there.
+    """
+    roles = {name for name in template.roles.model_dump().values() if name}
+    needed = [name for name in template.header if name in roles - {template.roles.validation}]
+    sources = [snapshot.tabs[LOG_TAB], *archive_tabs(snapshot)]
+    for tab in sources:
+        missing = [name for name in needed if name not in tab.header]
+        if missing:
+            raise ConfigError(
+                f'the "{tab.title}" tab has no column {", ".join(repr(m) for m in missing)};'
+                " restore the header (sheetlog init adds missing columns to Log)"
+            )
+    frame = log_frame(snapshot, template)
+    return _Figures(frame, template, month).summary([tab.title for tab in sources])
+
+
+class _Figures:
+    """One month's figures over one frame; ``left_out`` collects the rows each figure drops."""
+
+    def __init__(self, frame: pd.DataFrame, template: Template, month: Month) -> None:
+        self.frame = frame
+        self.template = template
+        self.month = month
+        self.tz = template.tz
+        self.end = pd.Timestamp(month.end(template.tz))
+        roles = template.roles
+        self.opened = self._moments(template.by_name[roles.opened])
+        self.left_out = self.opened.isna()
+        self.in_month = (self.opened >= pd.Timestamp(month.start(self.tz))) & (
+            self.opened < self.end
+        )
+        resolved = template.by_name[roles.resolved]
+        self.resolution_ok = ~self._bad(roles.status) & ~self._bad(roles.resolved)
+        self.resolved_at = self._moments(resolved, end_of_day=True)
+        self.is_resolved = self.resolution_ok & self.resolved_at.notna()
+
+    def summary(self, sources: list[str]) -> MonthlySummary:
+        """Every figure; ``excluded_rows`` is read last, once every figure has dropped its rows."""
+        hours = self._hours_to_resolve()
+        open_at_end = self._open_at_end()
+        return MonthlySummary(
+            month=str(self.month),
+            interactions=int(self.in_month.sum()),
+            by_status=self._counts(self.template.column("status")),
+            by_channel=self._counts(self.template.column("channel")),
+            by_issue_type=self._counts(self.template.column("issue_type")),
+            by_agent=self._agents(hours),
+            hours_to_resolve=_spread(hours),
+            handle_minutes=_spread(self._handle_minutes()),
+            backlog_open=int(open_at_end.sum()),
+            backlog_by_age=self._ages(open_at_end),
+            followups_overdue=self._followups_overdue(open_at_end),
+            top_tags=self._top_tags(),
+            repeat_customers=self._repeat_customers(),
+            excluded_rows=self._left_out_so_far(),
+            label=self.month.label,
+            timezone=self.template.timezone,
+            per_day=self._per_day(),
+            sources=sources,
+        )
+
+    def _left_out_so_far(self) -> int:
+        """How many rows the figures computed so far left out (keyword arguments run in order)."""
+        return int(self.left_out.sum())
+
+    # --- reading cells ------------------------------------------------------------------
+
+    def _bad(self, name: str | None) -> pd.Series:
+        """Rows whose ``name`` cell is malformed or contradicts another cell."""
+        if name is None:
+            return pd.Series(False, index=self.frame.index)
+        return self.frame[SPOILED].map(lambda spoiled: name in spoiled).astype(bool)
+
+    def _malformed(self, name: str) -> pd.Series:
+        """Rows whose ``name`` cell holds a value that could not be read (so it is None)."""
+        return self._bad(name) & self.frame[name].isna()
+
+    def _moments(self, column: Column, end_of_day: bool = False) -> pd.Series:
+        """A timestamp or date column as UTC instants; a date counts from its start in the
+        log's zone, or (``end_of_day``) from its end: resolved "that day" is resolved by then."""
+
+        def moment(value: object) -> datetime | None:
+            if not isinstance(value, str):
+                return None
+            if column.kind is Kind.TIMESTAMP:
+                return parse_timestamp(value)
+            day = parse_date(value) + timedelta(days=1 if end_of_day else 0)
+            return datetime.combine(day, time(), self.tz)
+
+        return pd.to_datetime(self.frame[column.name].map(moment), utc=True)
+
+    def _kept(self, name: str) -> pd.Series:
+        """Rows of the month whose ``name`` cell can be counted; the others are left out."""
+        malformed = self.in_month & self._malformed(name)
+        self.left_out |= malformed
+        return self.in_month & ~malformed
+
+    # --- figures ------------------------------------------------------------------------
+
+    def _counts(self, column: Column | None) -> dict[str, int]:
+        """Interactions by a choice column: most first, ties in the template's order."""
+        if column is None:
+            return {}
+        values = self.frame.loc[self._kept(column.name), column.name].fillna(NOT_SET)
+        order = {choice: n for n, choice in enumerate(column.choices)}
+        counts = values.value_counts()
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
+        return {str(value): int(count) for value, count in ranked}
+
+    def _hours_to_resolve(self) -> pd.Series:
+        """Hours from Contact Start to Resolved At of the month's resolved rows."""
+        spoiled = self.in_month & ~self.resolution_ok
+        self.left_out |= spoiled
+        rows = self.in_month & self.is_resolved
+        return (self.resolved_at[rows] - self.opened[rows]).dt.total_seconds() / 3600
+
+    def _handle_minutes(self) -> pd.Series:
+        """Minutes from Contact Start to Contact End of the month's rows that have an end."""
+        ended = self.template.column("ended")
+        if ended is None:
+            return pd.Series(dtype=float)
+        bad = self.in_month & self._bad(ended.name)
+        self.left_out |= bad
+        end = self._moments(ended)
+        rows = self.in_month & ~bad & end.notna()
+        return (end[rows] - self.opened[rows]).dt.total_seconds() / 60
+
+    def _agents(self, hours: pd.Series) -> list[AgentFigures]:
+        """Per agent: interactions, resolved, median hours to resolve; busiest first."""
+        agent = self.template.column("agent")
+        if agent is None:
+            return []
+        rows = self._kept(agent.name)
+        table = pd.DataFrame(
+            {
+                "agent": self.frame.loc[rows, agent.name].fillna(NOT_SET).astype(str),
+                "resolved": self.is_resolved[rows],
+                "hours": hours.reindex(self.frame.index[rows]),
+            }
+        )
+        grouped = table.groupby("agent").agg(
+            interactions=("agent", "size"), resolved=("resolved", "sum"), median=("hours", "median")
+        )
+        grouped = grouped.reset_index().sort_values(
+            ["interactions", "agent"], ascending=[False, True]
+        )
+        return [
+            AgentFigures(str(name), int(count), int(resolved), _round(median))
+            for name, count, resolved, median in zip(
+                grouped["agent"],
+                grouped["interactions"],
+                grouped["resolved"],
+                grouped["median"],
+                strict=True,
+            )
+        ]
+
+    def _open_at_end(self) -> pd.Series:
+        """Rows started by the month's end and not resolved by then (any month)."""
+        started = self.opened.notna() & (self.opened < self.end)
+        self.left_out |= started & ~self.resolution_ok
+        resolved_by_end = self.resolved_at.notna() & (self.resolved_at < self.end)
+        return started & self.resolution_ok & ~resolved_by_end
+
+    def _ages(self, open_at_end: pd.Series) -> dict[str, int]:
+        """The open rows by whole days of age at the month's end."""
+        days = (self.end - self.opened[open_at_end]).dt.days
+        buckets = pd.cut(days, bins=list(AGE_EDGES), labels=list(AGE_BUCKETS))
+        counts = buckets.value_counts()
+        return {bucket: int(counts.get(bucket, 0)) for bucket in AGE_BUCKETS}
+
+    def _followups_overdue(self, open_at_end: pd.Series) -> int:
+        """Open rows at month end whose follow-up fell due before the month's end."""
+        followup = self.template.column("followup")
+        if followup is None:
+            return 0
+        bad = open_at_end & self._bad(followup.name)
+        self.left_out |= bad
+        due = self._moments(followup)
+        return int((open_at_end & ~bad & due.notna() & (due < self.end)).sum())
+
+    def _top_tags(self) -> list[tuple[str, int]]:
+        """The ten most used tags of the month: most first, then alphabetical."""
+        tags = self.template.column("tags")
+        if tags is None:
+            return []
+        cells = self.frame.loc[self._kept(tags.name), tags.name].dropna()
+        words = cells.astype(str).str.split(", ").explode()
+        ranked = sorted(words.value_counts().items(), key=lambda item: (-item[1], item[0]))
+        return [(str(tag), int(count)) for tag, count in ranked[:TOP_TAGS]]
+
+    def _repeat_customers(self) -> list[tuple[str, int]]:
+        """Customers with two or more interactions in the month: most first, then by name."""
+        customer = self.template.column("customer")
+        if customer is None:
+            return []
+        names = self.frame.loc[self._kept(customer.name), customer.name].dropna().astype(str)
+        counts = names.value_counts()
+        ranked = sorted(counts[counts >= 2].items(), key=lambda item: (-item[1], item[0]))
+        return [(str(name), int(count)) for name, count in ranked]
+
+    def _per_day(self) -> list[tuple[str, int]]:
+        """Interactions on every day of the month (days in the log's zone), zeros included."""
+        days = self.opened[self.in_month].dt.tz_convert(self.tz).dt.date
+        counts = days.value_counts()
+        return [(day.isoformat(), int(counts.get(day, 0))) for day in self.month.days()]
+
+
+def _spread(values: pd.Series) -> Spread:
+    """Median and 90th percentile (linear interpolation), or None for no data."""
+    if values.empty:
+        return Spread(None, None)
+    return Spread(_round(values.median()), _round(values.quantile(0.9)))
+
+
+def _round(value: Any) -> float | None:
+    """Two decimals; None for a missing value."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), 2)

@@ -1,0 +1,198 @@
+"""How a monthly summary reads: titled sections, printed on the terminal or written
+to the tab ``Summary YYYY-MM`` with bold headers, number formats and two charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .backends.base import (
+    AddChart,
+    AddTab,
+    ChartKind,
+    DeleteTab,
+    Op,
+    SetCells,
+    SetNumberFormat,
+    SetWidth,
+    Snapshot,
+    Stored,
+)
+from .summary import MonthlySummary, Spread
+from .workbook import LOG_TAB
+
+NO_DATA = "no data"
+DECIMALS = "0.0"
+WIDTHS = (34, 16, 16, 24)
+CHART_COL = 5  # charts float from column F, right of the tables
+CHART_ROWS = 17  # rows one chart covers, so the next one starts below it
+FIRST_SECTION_ROW = 4
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled table; ``decimals`` are its columns shown with one decimal; a chart of
+    it, if any, floats right of the tables in slot ``chart_slot`` (0 at the top);
+    ``terse`` tables leave out their rows of 0 on the terminal."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Stored, ...]]
+    decimals: tuple[int, ...] = ()
+    chart: ChartKind | None = None
+    chart_slot: int = 0
+    terse: bool = False
+
+
+def sections(summary: MonthlySummary) -> list[Section]:
+    """The summary as a manager reads it, top to bottom."""
+    return [
+        Section(
+            "Overview",
+            ("Figure", "Value"),
+            [
+                ("Interactions", summary.interactions),
+                ("Open at month end", summary.backlog_open),
+                ("Follow-ups overdue at month end", summary.followups_overdue),
+                ("Repeat customers", len(summary.repeat_customers)),
+                ("Rows left out (malformed values)", summary.excluded_rows),
+            ],
+        ),
+        Section(
+            "Time to resolve and handle time",
+            ("Measure", "Median", "90th percentile"),
+            [
+                ("Hours to resolve", *_spread(summary.hours_to_resolve)),
+                ("Handle minutes", *_spread(summary.handle_minutes)),
+            ],
+            decimals=(1, 2),
+        ),
+        Section(
+            "Open at month end, by age",
+            ("Age", "Open"),
+            list(summary.backlog_by_age.items()),
+        ),
+        Section("By status", ("Status", "Interactions"), list(summary.by_status.items())),
+        Section(
+            "By channel",
+            ("Channel", "Interactions"),
+            list(summary.by_channel.items()),
+            chart="column",
+            chart_slot=1,
+        ),
+        Section(
+            "By issue type", ("Issue type", "Interactions"), list(summary.by_issue_type.items())
+        ),
+        Section(
+            "By agent",
+            ("Agent", "Interactions", "Resolved", "Median hours to resolve"),
+            [
+                (a.agent, a.interactions, a.resolved, _number(a.median_hours_to_resolve))
+                for a in summary.by_agent
+            ],
+            decimals=(3,),
+        ),
+        Section("Top tags", ("Tag", "Interactions"), list(summary.top_tags)),
+        Section("Repeat customers", ("Customer", "Interactions"), list(summary.repeat_customers)),
+        Section(
+            "Interactions per day",
+            ("Day", "Interactions"),
+            list(summary.per_day),
+            chart="line",
+            terse=True,
+        ),
+    ]
+
+
+def heading(summary: MonthlySummary) -> tuple[str, str]:
+    """The title line and the line saying where the figures come from."""
+    title = f"Support summary: {summary.label} ({summary.timezone})"
+    source = f"Contacts started in {summary.label}, from {', '.join(summary.sources)}."
+    if summary.excluded_rows:
+        source += (
+            f" {summary.excluded_rows} rows were left out of some figures (malformed values:"
+            ' run "sheetlog validate" to see them).'
+        )
+    return title, source
+
+
+def render_text(summary: MonthlySummary) -> str:
+    """The summary as terminal text: the heading, then each section as an aligned table."""
+    lines = list(heading(summary))
+    for section in sections(summary):
+        lines += ["", section.title]
+        rows = [row for row in section.rows if not (section.terse and row[-1] == 0)]
+        if not rows:
+            lines.append("  none")
+            continue
+        table = [section.header, *(tuple(_shown(v) for v in row) for row in rows)]
+        widths = [
+            max(len(str(line[i])) for line in table if i < len(line))
+            for i in range(len(section.header))
+        ]
+        for line in table:
+            cells = [
+                str(v).ljust(w) if i == 0 else str(v).rjust(w)
+                for i, (v, w) in enumerate(zip(line, widths, strict=False))
+            ]
+            lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def summary_ops(summary: MonthlySummary, snapshot: Snapshot, written_at: datetime) -> list[Op]:
+    """Write (or replace, at the same position) the tab ``Summary YYYY-MM``."""
+    title = summary.tab
+    titles = list(snapshot.tabs)
+    ops: list[Op] = []
+    if title in titles:
+        index = titles.index(title)
+        ops.append(DeleteTab(title))
+    else:
+        index = titles.index(LOG_TAB) + 1  # a new summary goes right after Log
+    headline, source = heading(summary)
+    ops.append(AddTab(title, (headline,), index=index))
+    stamp = written_at.strftime("%Y-%m-%d %H:%M UTC")
+    ops.append(SetCells(title, 2, 0, ((f"{source} Written by sheetlog summary, {stamp}.",),)))
+    ops.extend(SetWidth(title, col, chars) for col, chars in enumerate(WIDTHS))
+    row = FIRST_SECTION_ROW
+    for section in sections(summary):
+        ops.append(SetCells(title, row, 0, ((section.title,), section.header), bold=True))
+        first = row + 2
+        body = section.rows or [("none",)]
+        ops.append(SetCells(title, first, 0, tuple(body)))
+        for col in section.decimals:
+            ops.append(SetNumberFormat(title, first, col, len(body), 1, DECIMALS))
+        if section.chart and section.rows:
+            ops.append(
+                AddChart(
+                    title,
+                    section.chart,
+                    f"{section.title}, {summary.label}",
+                    header_row=row + 1,
+                    last_row=first + len(body) - 1,
+                    category_col=0,
+                    value_cols=(1,),
+                    anchor_row=FIRST_SECTION_ROW + section.chart_slot * CHART_ROWS,
+                    anchor_col=CHART_COL,
+                    x_title=section.header[0],
+                    y_title=section.header[1],
+                )
+            )
+        row = first + len(body) + 1
+    return ops
+
+
+def _spread(spread: Spread) -> tuple[Stored, Stored]:
+    return _number(spread.median), _number(spread.p90)
+
+
+def _number(value: float | None) -> Stored:
+    """A figure for a cell: the number, or words when there is no data."""
+    return NO_DATA if value is None else value
+
+
+def _shown(value: Stored) -> str:
+    """A cell as terminal text: one decimal for fractions."""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return "" if value is None else str(value)
