@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,13 +15,16 @@ import pandas as pd
 from google.auth.credentials import Credentials
 
 from . import archive as archiving
+from . import evidence, retention
 from .archive import ArchiveResult, parse_age
 from .backends.base import Backend, DeleteTab, Op, Snapshot
 from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
 from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
 from .errors import BackendError, ConfigError
+from .evidence import Verification
 from .provision import plan_init
+from .retention import RetentionResult
 from .summary import SPOILED, Month, MonthlySummary, log_frame, monthly_summary
 from .summary_report import summary_ops
 from .target import parse_target
@@ -140,6 +144,45 @@ class SupportLog:
             pending = archiving.staged_rows(snapshot, template)
             if pending:
                 self._finish_archive(snapshot, template, pending, result, archive_to)
+        return result
+
+    def verify(self, against: str | None = None) -> Verification:
+        """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
+        line taken earlier, whose chain heads must still be there unchanged."""
+        snapshot, settings = self.read()
+        result = evidence.verify(snapshot, settings.template)
+        if against:
+            for problem in evidence.check_digest(snapshot, against):
+                result.problems.append(evidence.ChainProblem("", 0, "", problem))
+        return result
+
+    def retention(
+        self,
+        older_than: str = "24m",
+        action: str = "anonymize",
+        dry_run: bool = False,
+        key: bytes | None = None,
+        now: datetime | None = None,
+    ) -> RetentionResult:
+        """Anonymize (``action="anonymize"``) or delete (``"delete"``) archive tabs whose
+        month is older than the policy; one read and one atomic write."""
+        if action not in ("anonymize", "delete"):
+            raise ConfigError("retention needs --anonymize or --delete")
+        months = retention.parse_months(older_than)
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            template = settings.template
+            titles = retention.expired_tabs(snapshot, months, now or datetime.now(UTC), template)
+            result = RetentionResult(action, titles, dry_run=dry_run)
+            if action == "delete":
+                ops = retention.delete_ops(titles)
+            else:
+                ops, result.cells = retention.anonymize_ops(
+                    snapshot, template, titles, key or secrets.token_bytes(32)
+                )
+            if ops and not dry_run:
+                details = f"{action} {', '.join(titles)} (older than {older_than})"
+                self.commit("retention", ops, ", ".join(titles), str(result.cells), details)
         return result
 
     def _finish_archive(
