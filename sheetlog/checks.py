@@ -117,6 +117,8 @@ def check_log(
     id_column = template.roles.id
     for number, cells in data_rows(tab):
         raw = row_values(header, cells)
+        if not _has_data(raw, template.roles.validation):
+            continue  # only an old flag is left on an emptied row: not a row to check
         checked = model.check(raw)
         result.rows.append(LogRow(number, raw, checked))
         ticket = str(checked.values.get(id_column) or raw.get(id_column) or "")
@@ -215,7 +217,7 @@ def _warnings(
                     template.roles.status,
                     WARNING,
                     "stale",
-                    f"open for {age.days} days (more than {stale_days})",
+                    f"{template.roles.status}: open for {age.days} days (more than {stale_days})",
                 )
             )
     ended = template.column("ended")
@@ -236,6 +238,15 @@ def _warnings(
             )
         )
     return found
+
+
+def _has_data(raw: dict[str, CellValue], validation: str) -> bool:
+    """Whether a row holds anything besides its Validation cell."""
+    return any(
+        value is not None and str(value).strip() != ""
+        for name, value in raw.items()
+        if name != validation
+    )
 
 
 def _has_problem(checked: CheckedRow, column: str) -> bool:
