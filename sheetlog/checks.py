@@ -217,7 +217,10 @@ def _warnings(
                     template.roles.status,
                     WARNING,
                     "stale",
-                    f"{template.roles.status}: open for {age.days} days (more than {stale_days})",
+                    # No day count: the flag must read the same tomorrow, or every
+                    # nightly pass would rewrite it.
+                    f"{template.roles.status}: open since {opened[:10]}"
+                    f" (more than {stale_days} days)",
                 )
             )
     ended = template.column("ended")
