@@ -194,7 +194,7 @@ def _warnings(
     found = []
     followup = template.column("followup")
     if followup and not closed and isinstance(values.get(followup.name), str):
-        due = _day(followup.kind, str(values[followup.name]))
+        due = _day(followup.kind, str(values[followup.name]), template)
         if due < now.astimezone(template.tz).date():
             found.append(
                 LogProblem(
@@ -219,7 +219,7 @@ def _warnings(
                     "stale",
                     # No day count: the flag must read the same tomorrow, or every
                     # nightly pass would rewrite it.
-                    f"{template.roles.status}: open since {opened[:10]}"
+                    f"{template.roles.status}: open since {_day(Kind.TIMESTAMP, opened, template)}"
                     f" (more than {stale_days} days)",
                 )
             )
@@ -256,6 +256,8 @@ def _has_problem(checked: CheckedRow, column: str) -> bool:
     return any(p.column == column for p in checked.problems)
 
 
-def _day(kind: Kind, value: str) -> date:
-    """The calendar day of a canonical date or timestamp."""
-    return parse_date(value) if kind is Kind.DATE else parse_timestamp(value).date()
+def _day(kind: Kind, value: str, template: Template) -> date:
+    """The calendar day of a canonical date or timestamp, in the template's zone."""
+    if kind is Kind.DATE:
+        return parse_date(value)
+    return parse_timestamp(value).astimezone(template.tz).date()
