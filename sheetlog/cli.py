@@ -294,7 +294,8 @@ def show_validation(report: ValidationReport) -> None:
             f" see the Validation column of the Log tab in {report.location}"
         )
     elif not report.notes:
-        click.echo(f"Flags already up to date in {report.location}; nothing written")
+        state = "flags already up to date" if report.problems else "nothing to flag"
+        click.echo(f"{report.location}: {state}; nothing written")
 
 
 def main() -> None:
