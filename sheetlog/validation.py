@@ -37,10 +37,14 @@ class Fix:
     new: Stored
     old_shown: str
 
-    def describe(self) -> str:
-        """``row 4 Status: "Done" -> "Resolved"``, the way Audit and the report say it."""
+    def change(self) -> str:
+        """``Status: "Done" -> "Resolved"``: the column, the old and the new value."""
         new = "(cleared)" if self.new is None else f'"{self.new}"'
-        return f"row {self.row} {self.column}: {self.old_shown} -> {new}"
+        return f"{self.column}: {self.old_shown} -> {new}"
+
+    def describe(self) -> str:
+        """``row 4 Status: "Done" -> "Resolved"``, the way the report says it."""
+        return f"row {self.row} {self.change()}"
 
 
 @dataclass
@@ -118,8 +122,14 @@ class ValidationPlan:
             f" {count(report.warnings, 'warning')}, {count(len(report.fixes), 'fix')};"
             f" flagged {count(len(report.flagged), 'row')}, cleared {len(report.cleared)}"
         )
-        if report.fixes:
-            text += "; fixed " + "; ".join(f.describe() for f in report.fixes)
+        rows_by_change: dict[str, list[int]] = {}
+        for fixed in report.fixes:  # the same fix on many rows is said once
+            rows_by_change.setdefault(fixed.change(), []).append(fixed.row)
+        if rows_by_change:
+            text += "; fixed " + "; ".join(
+                f"{'row' if len(rows) == 1 else 'rows'} {_row_ranges(rows)} {change}"
+                for change, rows in rows_by_change.items()
+            )
         return _cap(text)
 
 

@@ -305,7 +305,12 @@ def test_fix_rewrites_certain_values_audits_each_and_reports_what_remains(
     log_with(
         any_log,
         row(Ticket_ID="T-1", Channel="e-mail", Customer="  Ann ", Status="done"),
-        row(Ticket_ID="T-2", Contact_Start="2023-11-15T09:30-05:00", Contact_End="15/11/23 3pm"),
+        row(
+            Ticket_ID="T-2",
+            Channel="e-mail",
+            Contact_Start="2023-11-15T09:30-05:00",
+            Contact_End="15/11/23 3pm",
+        ),
     )
     validate(any_log)  # flags first, so the fix must also clear them
     report = validate(any_log, fix=True)
@@ -313,6 +318,7 @@ def test_fix_rewrites_certain_values_audits_each_and_reports_what_remains(
         'row 2 Customer: "  Ann " -> "Ann"',
         'row 2 Channel: "e-mail" -> "Email"',
         'row 2 Status: "done" -> "Resolved"',
+        'row 3 Channel: "e-mail" -> "Email"',
         'row 3 Contact Start: "2023-11-15T09:30-05:00" -> "2023-11-15 14:30 UTC"',
     ]
     values = any_log.values("Log")
@@ -322,8 +328,8 @@ def test_fix_rewrites_certain_values_audits_each_and_reports_what_remains(
     assert validation_cell(any_log, 2) is None and highlighted(any_log, 2) == set()
     assert highlighted(any_log, 3) == {"Contact End"}
     details = audit_lines(any_log)[-1][5]
-    assert "checked 2 rows: 1 error, 0 warnings, 4 fixes" in details
-    assert 'row 2 Channel: "e-mail" -> "Email"' in details
+    assert "checked 2 rows: 1 error, 0 warnings, 5 fixes" in details
+    assert 'rows 2-3 Channel: "e-mail" -> "Email"; row 2 Status: "done" -> "Resolved"' in details
     marker = any_log.write_marker()
     assert validate(any_log, fix=True).fixes == []
     assert any_log.write_marker() == marker
