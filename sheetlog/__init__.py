@@ -19,6 +19,7 @@ from .errors import (
 )
 from .log import InitResult, SupportLog, create, open
 from .templates import Column, Kind, Template, load_template
+from .validation import ValidationReport
 
 __all__ = [
     "AccessError",
@@ -36,6 +37,7 @@ __all__ = [
     "SupportLog",
     "Template",
     "TemplateError",
+    "ValidationReport",
     "create",
     "load_template",
     "open",

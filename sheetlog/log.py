@@ -29,6 +29,7 @@ from .summary import SPOILED, Month, MonthlySummary, log_frame, monthly_summary
 from .summary_report import summary_ops
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
+from .validation import ValidationReport, plan_validation
 from .workbook import (
     LOG_TAB,
     Settings,
@@ -255,6 +256,37 @@ class SupportLog:
         snapshot, settings = self.read()
         frame = log_frame(snapshot, settings.template, include_archives)
         return frame.drop(columns=SPOILED)
+    # --- validate ---------------------------------------------------------------------
+
+    def validate(
+        self,
+        fix: bool = False,
+        flag: bool = True,
+        strict: bool = False,
+        stale_days: int = 14,
+        now: datetime | None = None,
+    ) -> ValidationReport:
+        """Check every Log row; flag bad rows in the sheet and, with ``fix``, rewrite what
+        normalizes without guessing. One read; one write only when flags or values change.
+
+        ``strict`` makes warnings fail the report; ``flag=False`` only reads.
+        """
+        if fix and not flag:
+            raise ConfigError("--fix writes to the sheet, so it cannot go with --no-flag")
+        if stale_days < 0:
+            raise ConfigError(f"--stale-days must be 0 or more, not {stale_days}")
+        moment = now or datetime.now(UTC)
+        if moment.tzinfo is None:
+            raise ConfigError("validate needs an aware 'now' (with a time zone)")
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            plan = plan_validation(
+                snapshot, settings.template, moment, stale_days, self.location, fix, flag, strict
+            )
+            if plan.ops:
+                self.commit("validate", plan.ops, LOG_TAB, plan.audit_rows(), plan.audit_details())
+                plan.report.written = True
+        return plan.report
 
 
 def _init_template(snapshot: Snapshot, name: str | None) -> tuple[Template, str]:
