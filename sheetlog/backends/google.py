@@ -8,6 +8,7 @@ stores literally, so nothing a person wrote is ever run as a formula.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,7 @@ MARK_COLOR = {"red": 0.957, "green": 0.8, "blue": 0.8}
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
 SHARE_ROLES = ("writer", "commenter", "reader")
+WRITE_LIMIT_BYTES = 2_000_000  # Google's advised maximum payload (api/limits)
 
 
 class UncertainWrite(BackendError):
@@ -228,6 +230,14 @@ class GoogleBackend(Backend):
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
         self._sheets = builder.sheets
+
+    # --- write size ---------------------------------------------------------------------
+
+    write_limit = WRITE_LIMIT_BYTES
+
+    def write_size(self, ops: Sequence[Op]) -> int:
+        """The bytes of the batchUpdate body ``ops`` would send (JSON as requests encodes it)."""
+        return len(json.dumps({"requests": _Requests(self._sheets).build(ops)}))
 
 
 def quote_title(title: str) -> str:
