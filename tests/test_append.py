@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheetlog.backends.base import AddTab, SetCells
-from sheetlog.errors import InvalidInput, InvalidRow, InvalidValue
+from sheetlog.errors import InvalidInput, InvalidValue
 from sheetlog.recording import new_ticket_id
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest
