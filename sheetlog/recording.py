@@ -27,7 +27,7 @@ from .workbook import LOG_TAB, data_rows
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_RANDOM_CHARS = 5
-WRITE_HEADROOM = 64_000  # bytes kept free in a chunk for the Audit line and the request itself
+WRITE_HEADROOM = 8_000  # bytes kept free in each write for its Audit line
 
 Row = tuple[Stored, ...]
 
@@ -400,15 +400,19 @@ def _check_columns(
                 f'mapping "{source}={target}": "{target}" is not a column of the log'
                 f" ({', '.join(template.header)})"
             )
-    for key in keys:
-        target = mapping.get(key, key)
-        if target and model.column_name(target) is None:
-            close = difflib.get_close_matches(target, template.header, n=1)
-            to = close[0] if close else "COLUMN"
-            raise InvalidInput(
-                f'the file\'s column "{key}" is not a column of the log: map it'
-                f' (--map "{key}={to}") or drop it (--map "{key}="); nothing was imported'
-            )
+    unknown = [
+        k for k in keys if mapping.get(k, k) and model.column_name(mapping.get(k, k)) is None
+    ]
+    if unknown:
+        first = unknown[0]
+        close = difflib.get_close_matches(first, template.header, n=1)
+        names = ", ".join(f'"{k}"' for k in unknown)
+        verb = "are not columns" if len(unknown) > 1 else "is not a column"
+        raise InvalidInput(
+            f"the file's {names} {verb} of the log: map each to a column"
+            f' (--map "{first}={close[0] if close else "COLUMN"}") or drop it (--map "{first}=");'
+            " nothing was imported"
+        )
 
 
 def _content(template: Template, values: Mapping[str, Stored]) -> Row:
@@ -434,14 +438,13 @@ def chunk_rows(
     """Split rows so each chunk's write stays under ``limit`` bytes (one chunk without a limit)."""
     if limit is None:
         return [list(rows)] if rows else []
-    budget = limit - WRITE_HEADROOM
+    envelope = size([AppendRows(LOG_TAB, ())])
+    budget = limit - WRITE_HEADROOM - envelope
     chunks: list[list[Row]] = []
     current: list[Row] = []
     used = 0
     for row in rows:
-        cost = size(
-            [AppendRows(LOG_TAB, (row,))]
-        )  # counts a request per row: errs on the safe side
+        cost = size([AppendRows(LOG_TAB, (row,))]) - envelope + 2  # the row, and ", "
         if current and used + cost > budget:
             chunks.append(current)
             current, used = [], 0
