@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ WORKBOOK = DEMO / "support-log.xlsx"
 def sheetlog(*args: str, check: bool = True) -> int:
     """Run one sheetlog command against the demo workbook, echoing it first."""
     command = ["sheetlog", *args, "--sheet", str(WORKBOOK)]
-    print(f"\n$ {' '.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
+    print(f"\n$ {shlex.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
     done = subprocess.run([sys.executable, "-m", "sheetlog", *command[1:]], cwd=ROOT)
     if check and done.returncode != 0:
         sys.exit(done.returncode)
@@ -27,8 +29,38 @@ def main() -> None:
     DEMO.mkdir()
     sheetlog("init")
     sheetlog("init")
+    record_entries()
     print(f"\nThe demo workbook is {WORKBOOK}")
-    print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status.")
+    print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type,")
+    print("Status; the Audit tab lists every write.")
+
+
+def record_entries() -> None:
+    """Import a helpdesk export, log two interactions, resolve a ticket."""
+    print("\n# A helpdesk export: valid rows land in one write; malformed ones are reported")
+    print("# by line and the command exits 1 (the demo carries on).")
+    sheetlog("import", "examples/interactions.csv", check=False)
+    print("\n# Importing the same file again adds nothing.")
+    sheetlog("import", "examples/interactions.csv", check=False)
+    print("\n# Log an interaction: values are normalized (email -> Email, tags, times).")
+    sheetlog(
+        "append",
+        *("-f", "Customer=ORD789456", "-f", "Channel=email", "-f", "Agent=Maya Chen"),
+        *("-f", "Issue Type=damaged", "-f", "Issue Summary=Parcel arrived crushed"),
+        *("-f", "Tags=Damaged In Transit; VIP"),
+    )
+    entry = {
+        "Customer": "@sky_walker88",
+        "Channel": "Live Chat",
+        "Contact Start": "2025-11-28T09:30-05:00",
+        "Agent": "Sam Ortiz",
+        "Issue Type": "Payment",
+        "Issue Summary": "Card charged twice",
+        "Status": "Pending",
+    }
+    sheetlog("append", "--json", json.dumps(entry))
+    print("\n# Resolve a ticket: Resolved At is stamped, Audit keeps old and new values.")
+    sheetlog("update", "HD-10001", "-f", "Status=Resolved", "-f", "Follow-up Notes=Parcel found")
 
 
 if __name__ == "__main__":
