@@ -154,6 +154,7 @@ def sheet_row(header: Sequence[str], values: Mapping[str, Stored]) -> Row:
 
 
 def _blank(value: CellValue) -> bool:
+    """An empty cell, or one holding only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
