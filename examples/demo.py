@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ WORKBOOK = DEMO / "support-log.xlsx"
 def sheetlog(*args: str, check: bool = True) -> int:
     """Run one sheetlog command against the demo workbook, echoing it first."""
     command = ["sheetlog", *args, "--sheet", str(WORKBOOK)]
-    print(f"\n$ {' '.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
+    print(f"\n$ {shlex.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
     done = subprocess.run([sys.executable, "-m", "sheetlog", *command[1:]], cwd=ROOT)
     if check and done.returncode != 0:
         sys.exit(done.returncode)
@@ -28,11 +30,11 @@ def main() -> None:
     DEMO.mkdir()
     sheetlog("init")
     sheetlog("init")
+    record_entries()
     validate_demo()
     print(f"\nThe demo workbook is {WORKBOOK}")
-    print(
-        "Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status."
-    )
+    print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type,")
+    print("Status; the Audit tab lists every write.")
     summarize_last_month()
 
 
@@ -52,6 +54,34 @@ def validate_demo() -> None:
         "validate flags malformed rows in the sheet: in the Log tab, the Validation"
         " column says what is wrong and the cells at fault are highlighted."
     )
+
+
+def record_entries() -> None:
+    """Import a helpdesk export, log two interactions, resolve a ticket."""
+    print("\n# A helpdesk export: valid rows land in one write; malformed ones are reported")
+    print("# by line and the command exits 1 (the demo carries on).")
+    sheetlog("import", "examples/interactions.csv", check=False)
+    print("\n# Importing the same file again adds nothing.")
+    sheetlog("import", "examples/interactions.csv", check=False)
+    print("\n# Log an interaction: values are normalized (email -> Email, tags, times).")
+    sheetlog(
+        "append",
+        *("-f", "Customer=ORD789456", "-f", "Channel=email", "-f", "Agent=Maya Chen"),
+        *("-f", "Issue Type=damaged", "-f", "Issue Summary=Parcel arrived crushed"),
+        *("-f", "Tags=Damaged In Transit; VIP"),
+    )
+    entry = {
+        "Customer": "@sky_walker88",
+        "Channel": "Live Chat",
+        "Contact Start": "2025-11-28T09:30-05:00",
+        "Agent": "Sam Ortiz",
+        "Issue Type": "Payment",
+        "Issue Summary": "Card charged twice",
+        "Status": "Pending",
+    }
+    sheetlog("append", "--json", json.dumps(entry))
+    print("\n# Resolve a ticket: Resolved At is stamped, Audit keeps old and new values.")
+    sheetlog("update", "HD-10001", "-f", "Status=Resolved", "-f", "Follow-up Notes=Parcel found")
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ class RowModel:
         given_as: dict[str, str] = {}
         errors: list[InvalidValue] = []
         for key, value in raw.items():
-            name = key if key in self.template.by_name else self._names.get(_fold_name(key))
+            name = self.column_name(key)
             if name is None:
                 errors.append(self._unknown_column(key, value))
             elif name in given_as:
@@ -153,6 +153,10 @@ class RowModel:
         if errors:
             raise InvalidRow(errors)
         return values
+
+    def column_name(self, key: str) -> str | None:
+        """The column a user's key names (case- and spacing-insensitive), or None."""
+        return key if key in self.template.by_name else self._names.get(_fold_name(key))
 
     def _run(self, raw: Mapping[str, CellValue]) -> tuple[dict[str, Stored], dict[str, _Failure]]:
         """Normalize the row through the pydantic model: values by column, and the failures."""
