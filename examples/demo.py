@@ -7,12 +7,15 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+
+import openpyxl
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 WORKBOOK = DEMO / "support-log.xlsx"
+SAMPLE_MONTH = "2025-10"  # examples/interactions.csv covers September to November 2025
 
 
 def sheetlog(*args: str, check: bool = True) -> int:
@@ -31,16 +34,78 @@ def main() -> None:
     sheetlog("init")
     sheetlog("init")
     record_entries()
+    people_type_into_the_sheet()
     validate_demo()
+    archive_demo()
+    summarize(SAMPLE_MONTH)
     print(f"\nThe demo workbook is {WORKBOOK}")
     print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type,")
-    print("Status; the Audit tab lists every write.")
-    summarize_last_month()
+    print("Status; the Validation column and red cells show what people got wrong;")
+    print(f'"Archive YYYY-MM" tabs hold closed cases; "Summary {SAMPLE_MONTH}" the month;')
+    print("the Audit tab lists every write.")
 
 
-def summarize_last_month() -> None:
-    """End with the summary managers read: last month's (the default), and its tab."""
-    month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+def people_type_into_the_sheet() -> None:
+    """Agents typing straight into the workbook, the way people do (no sheetlog involved)."""
+    book = openpyxl.load_workbook(WORKBOOK)
+    log = book["Log"]
+    typed = [
+        [
+            "HD-20001",
+            "Ola Nordmann",
+            "e-mail",
+            "15/11/23 2pm",
+            "",
+            "Maya Chen",
+            "Refund",
+            "Refund not received",
+            "",
+            "done",
+        ],
+        [
+            "HD-20002",
+            "",
+            "Phone",
+            datetime(2025, 10, 14, 9, 5),
+            "",
+            "Sam Ortiz",
+            "Payment",
+            "Charged in the wrong currency",
+            "",
+            "Open",
+            "2025-10-20",
+        ],
+        [
+            "HD-10002",
+            "Grace Mensah",
+            "Email",
+            "2025-11-20 10:00 UTC",
+            "2025-11-20 09:00 UTC",
+            "Alex Kim",
+            "Receipt",
+            "Asked again for the VAT receipt",
+            "",
+            "Closed",
+        ],
+    ]
+    for row in typed:
+        log.append(row)
+    book.save(WORKBOOK)
+    print("\n# Meanwhile, agents typed three rows straight into the sheet (a date typed as a")
+    print("# date, a day/month timestamp, a status 'done', a missing customer, a reused id).")
+
+
+def archive_demo() -> None:
+    """The second half of the nightly job: closed cases move to dated archive tabs."""
+    sheetlog("archive", "--dry-run")
+    sheetlog("archive")
+    sheetlog("verify")
+    sheetlog("verify", "--digest")
+    print("# Store that digest line outside the sheet: verify --against proves nothing changed.")
+
+
+def summarize(month: str) -> None:
+    """End with the summary managers read, and say which tab to open."""
     if sheetlog("summary", "--month", month, check=False) == 0:
         print(f'\nOpen the tab "Summary {month}" of {WORKBOOK}: figures, then two charts.')
 
