@@ -60,12 +60,12 @@ class LogCheck:
     @property
     def errors(self) -> int:
         """How many error-severity problems."""
-        return sum(p.severity == ERROR for p in self.problems)
+        return tally(self.problems, ERROR)
 
     @property
     def warnings(self) -> int:
         """How many warnings."""
-        return sum(p.severity == WARNING for p in self.problems)
+        return tally(self.problems, WARNING)
 
     def by_row(self) -> dict[int, list[LogProblem]]:
         """Problems grouped by sheet row."""
@@ -77,6 +77,11 @@ class LogCheck:
     def rows_with_errors(self) -> set[int]:
         """Sheet rows that have at least one error."""
         return {p.row for p in self.problems if p.severity == ERROR}
+
+
+def tally(problems: list[LogProblem], severity: str) -> int:
+    """How many of ``problems`` have ``severity``."""
+    return sum(p.severity == severity for p in problems)
 
 
 def archive_tabs(snapshot: Snapshot) -> list[Tab]:

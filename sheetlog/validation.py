@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from .backends.base import CellValue, MarkCells, Op, SetCells, Snapshot, Stored, Tab
-from .checks import ERROR, WARNING, LogCheck, LogProblem, check_log
+from .checks import ERROR, WARNING, LogCheck, LogProblem, check_log, tally
 from .normalize import typed_cell
 from .templates import Column, Template
 from .workbook import LOG_TAB, data_rows
@@ -64,12 +64,12 @@ class ValidationReport:
     @property
     def errors(self) -> int:
         """How many error-severity problems remain."""
-        return sum(p.severity == ERROR for p in self.problems)
+        return tally(self.problems, ERROR)
 
     @property
     def warnings(self) -> int:
         """How many warnings remain."""
-        return sum(p.severity == WARNING for p in self.problems)
+        return tally(self.problems, WARNING)
 
     @property
     def failed(self) -> bool:

@@ -309,28 +309,21 @@ class _Requests:
 
     def _grow(self, sheet: _Sheet, rows: int, columns: int) -> None:
         """Extend the grid first: Sheets rejects writes outside it."""
-        if rows > sheet.rows:
-            self.out.append(
-                {
-                    "appendDimension": {
-                        "sheetId": sheet.sheet_id,
-                        "dimension": "ROWS",
-                        "length": rows - sheet.rows,
+        for dimension, needed, have in (
+            ("ROWS", rows, sheet.rows),
+            ("COLUMNS", columns, sheet.columns),
+        ):
+            if needed > have:
+                self.out.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet.sheet_id,
+                            "dimension": dimension,
+                            "length": needed - have,
+                        }
                     }
-                }
-            )
-            sheet.rows = rows
-        if columns > sheet.columns:
-            self.out.append(
-                {
-                    "appendDimension": {
-                        "sheetId": sheet.sheet_id,
-                        "dimension": "COLUMNS",
-                        "length": columns - sheet.columns,
-                    }
-                }
-            )
-            sheet.columns = columns
+                )
+        sheet.rows, sheet.columns = max(rows, sheet.rows), max(columns, sheet.columns)
 
     def _column(self, sheet: _Sheet, col: int) -> dict[str, Any]:
         """The data rows (2..end) of one column."""
