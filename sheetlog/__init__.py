@@ -6,6 +6,7 @@ log.init()
 log.append({"Customer": "ORD789456", "Agent": "Maya", "Issue Summary": "Parcel late"})
 """
 
+from .archive import ArchiveResult
 from .errors import (
     AccessError,
     BackendError,
@@ -18,14 +19,18 @@ from .errors import (
     SheetlogError,
     TemplateError,
 )
+from .evidence import Verification
 from .log import ImportResult, InitResult, SupportLog, UpdateResult, create, open
 from .recording import Change, Record, Rejected
 from .records import read_records
+from .retention import RetentionResult
+from .summary import MonthlySummary
 from .templates import Column, Kind, Template, load_template
 from .validation import ValidationReport
 
 __all__ = [
     "AccessError",
+    "ArchiveResult",
     "BackendError",
     "Change",
     "Column",
@@ -37,15 +42,18 @@ __all__ = [
     "InvalidValue",
     "Kind",
     "LockedError",
+    "MonthlySummary",
     "NotFoundError",
     "Record",
     "Rejected",
+    "RetentionResult",
     "SheetlogError",
     "SupportLog",
     "Template",
     "TemplateError",
     "UpdateResult",
     "ValidationReport",
+    "Verification",
     "create",
     "load_template",
     "open",
