@@ -61,7 +61,8 @@ def export_frame(
     if redact:
         for column in template.columns:
             if column.pii:
-                frame[column.name] = frame[column.name].map(lambda v, c=column: mask(c, v))
+                masked = [mask(column, value) for value in frame[column.name]]
+                frame[column.name] = pd.Series(masked, index=frame.index, dtype=object)
     return frame
 
 

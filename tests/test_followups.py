@@ -24,19 +24,19 @@ def test_overdue_and_due_today(any_log: LogUnderTest) -> None:
     assert document["overdue"][0]["Follow-up Date"] == "2025-11-18"
 
 
-def test_days_widens_the_window_soonest_first(any_log: LogUnderTest) -> None:
-    seed_sample(any_log)
-    result = any_log.log.followups(days=2, today=TODAY)
+def test_days_widens_the_window_soonest_first(local_log: LogUnderTest) -> None:
+    seed_sample(local_log)
+    result = local_log.log.followups(days=2, today=TODAY)
     assert tickets(result.due) == ["T-02", "T-04"]
-    assert tickets(any_log.log.followups(days=1, today=TODAY).due) == ["T-02"]
-    later = any_log.log.followups(today=date(2025, 11, 23))
+    assert tickets(local_log.log.followups(days=1, today=TODAY).due) == ["T-02"]
+    later = local_log.log.followups(today=date(2025, 11, 23))
     assert tickets(later.overdue) == ["T-03", "T-02", "T-04"]
     assert later.due == []
 
 
-def test_nothing_due_and_overdue_order(any_log: LogUnderTest) -> None:
+def test_nothing_due_and_overdue_order(local_log: LogUnderTest) -> None:
     seed(
-        any_log,
+        local_log,
         [
             row("T-1", "2025-11-01 09:00 UTC", **{"Follow-up Date": "2025-11-12"}),
             row("T-2", "2025-10-01 09:00 UTC", **{"Follow-up Date": "2025-11-12"}),
@@ -44,18 +44,18 @@ def test_nothing_due_and_overdue_order(any_log: LogUnderTest) -> None:
             row("T-4", "2025-10-01 09:00 UTC", **{"Follow-up Date": "next week"}),
         ],
     )
-    assert tickets(any_log.log.followups(today=date(2025, 11, 15)).overdue) == [
+    assert tickets(local_log.log.followups(today=date(2025, 11, 15)).overdue) == [
         "T-3",
         "T-2",
         "T-1",
     ]
-    quiet = any_log.log.followups(today=date(2025, 11, 1))
+    quiet = local_log.log.followups(today=date(2025, 11, 1))
     assert (quiet.overdue, quiet.due) == ([], [])
 
 
-def test_bad_days_and_a_template_without_follow_up_dates(any_log: LogUnderTest) -> None:
-    seed_orders(any_log, [orders_row()])
+def test_bad_days_and_a_template_without_follow_up_dates(local_log: LogUnderTest) -> None:
+    seed_orders(local_log, [orders_row()])
     with pytest.raises(ConfigError, match='the "orders" template has no follow-up date column'):
-        any_log.log.followups()
+        local_log.log.followups()
     with pytest.raises(InvalidValue, match="days"):
-        any_log.log.followups(days=-1)
+        local_log.log.followups(days=-1)
