@@ -32,7 +32,14 @@ def main() -> None:
     print(
         "Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type, Status."
     )
+    day_to_day()
     summarize_last_month()
+
+
+def day_to_day() -> None:
+    """How the log stands, and one customer's case file across Log and the archive tabs."""
+    sheetlog("status", check=False)
+    sheetlog("find", "--customer", "ORD789456", "--history", check=False)
 
 
 def summarize_last_month() -> None:
