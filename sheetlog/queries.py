@@ -8,6 +8,7 @@ value (a malformed cell as typed), plus ``tab`` and ``row`` (the sheet row).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from .checks import archive_tabs
 from .errors import ConfigError, InvalidValue
 from .frame import local_day, opened_at, records
 from .normalize import column_normalizer, parse_date
-from .summary import AGE_BUCKETS
+from .summary import AGE_BUCKETS, AGE_EDGES
 from .templates import Column, Kind, Template
 from .workbook import AUDIT_HEADER, AUDIT_TAB, LOG_TAB, data_rows
 
@@ -28,7 +29,7 @@ CELL_LIMIT = 10_000_000
 CELL_WARNING = 0.8
 LAST_CHANGES = 5
 AUDIT_KEYS = tuple(name.lower().replace(" ", "_") for name in AUDIT_HEADER)
-AGE_LIMITS = (2, 7, 30)  # the upper ends, in whole days, of the first three AGE_BUCKETS
+_WORD = re.compile(r"[\w-]+")
 
 Row = dict[str, Any]
 
@@ -187,17 +188,27 @@ def audit_lines(snapshot: Snapshot) -> list[Row]:
 
 
 def mentions(line: Row, ticket: str) -> bool:
-    """Whether an Audit line's Details or Rows name ``ticket`` as a whole word."""
+    """Whether an Audit line's Details or Rows name ``ticket`` as a whole word (any case)."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(ticket)}(?![\w-])", re.IGNORECASE)
     return bool(pattern.search(line["details"]) or pattern.search(line["rows"]))
 
 
 def attach_history(rows: list[Row], snapshot: Snapshot, template: Template) -> None:
-    """Give each row a ``history``: the Audit lines that name its ticket, oldest first."""
+    """Give each row a ``history``: the Audit lines that name its ticket, oldest first.
+
+    Lines are indexed by their words once, so a whole-log case file stays linear.
+    """
     lines = audit_lines(snapshot)
+    by_word: dict[str, list[Row]] = defaultdict(list)
+    for line in lines:
+        for word in dict.fromkeys(_WORD.findall(f"{line['rows']} {line['details']}".casefold())):
+            by_word[word].append(line)
     for row in rows:
-        ticket = row.get(template.roles.id)
-        row["history"] = [line for line in lines if ticket and mentions(line, str(ticket))]
+        ticket = str(row.get(template.roles.id) or "")
+        if _WORD.fullmatch(ticket):
+            row["history"] = list(by_word.get(ticket.casefold(), []))
+        else:
+            row["history"] = [line for line in lines if ticket and mentions(line, ticket)]
 
 
 # --- followups ----------------------------------------------------------------------------
@@ -304,7 +315,4 @@ def log_status(
 
 def _bucket(days: int) -> str:
     """The age bucket of a whole number of days."""
-    for limit, bucket in zip(AGE_LIMITS, AGE_BUCKETS, strict=False):
-        if days <= limit:
-            return bucket
-    return AGE_BUCKETS[-1]
+    return next(b for b, limit in zip(AGE_BUCKETS, AGE_EDGES[1:], strict=True) if days <= limit)

@@ -111,3 +111,14 @@ def test_orders_log_has_no_tags_column(local_log: LogUnderTest) -> None:
     assert tickets(local_log.log.find(text="charged").rows, "Log ID") == ["L-1"]
     with pytest.raises(ConfigError, match='the "orders" template has no tag column'):
         local_log.log.find(tag="refund")
+
+
+def test_history_of_ids_with_other_characters(local_log: LogUnderTest) -> None:
+    seed(local_log, [row("A.1", "2025-11-01 09:00 UTC"), row("A.10", "2025-11-02 09:00 UTC")])
+    local_log.log.commit("update", [], "Log", "2", "A.1: Status Open -> Pending")
+    local_log.log.commit("update", [], "Log", "3", "A.10: Status Open -> Pending")
+    found = local_log.log.find(history=True)
+    assert [[line["details"] for line in r["history"]] for r in found.rows] == [
+        ["A.1: Status Open -> Pending"],
+        ["A.10: Status Open -> Pending"],
+    ]
