@@ -3,6 +3,7 @@
 import sheetlog
 log = sheetlog.open("support-log.xlsx")        # or "gsheet:<ID>" / a Sheets URL
 log.init()
+log.append({"Customer": "ORD789456", "Agent": "Maya", "Issue Summary": "Parcel late"})
 """
 
 from .errors import (
@@ -17,14 +18,19 @@ from .errors import (
     SheetlogError,
     TemplateError,
 )
-from .log import InitResult, SupportLog, create, open
+from .log import ImportResult, InitResult, SupportLog, UpdateResult, create, open
+from .recording import Change, Record, Rejected
+from .records import read_records
 from .templates import Column, Kind, Template, load_template
+from .validation import ValidationReport
 
 __all__ = [
     "AccessError",
     "BackendError",
+    "Change",
     "Column",
     "ConfigError",
+    "ImportResult",
     "InitResult",
     "InvalidInput",
     "InvalidRow",
@@ -32,11 +38,16 @@ __all__ = [
     "Kind",
     "LockedError",
     "NotFoundError",
+    "Record",
+    "Rejected",
     "SheetlogError",
     "SupportLog",
     "Template",
     "TemplateError",
+    "UpdateResult",
+    "ValidationReport",
     "create",
     "load_template",
     "open",
+    "read_records",
 ]

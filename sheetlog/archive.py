@@ -36,6 +36,7 @@ from .backends.base import (
 )
 from .checks import LogRow, check_log, header_problem
 from .errors import ConfigError
+from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
 from .normalize import parse_date, parse_timestamp
 from .provision import new_tab_ops
 from .templates import Kind, Template
@@ -66,6 +67,7 @@ class ArchiveResult:
     kept_changed: int = 0
     tabs: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    heads: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """The ``--format json`` document."""
@@ -225,16 +227,18 @@ def finish_ops(
     for title in sorted(by_tab):
         rows = sorted(by_tab[title], key=lambda r: _resolved_moment(template, r.resolved))
         existing = destination.tab(title)
-        header = existing.header if existing is not None else list(log_header)
+        header = existing.header if existing is not None else [*log_header, HASH_COLUMN]
         if existing is None:
             ops.extend(new_tab_ops(template, title, header))
-        missing = [name for name in staging_header if name and name not in header]
+        missing = [n for n in (*staging_header, HASH_COLUMN) if n and n not in header]
         if missing:
             ops.append(SetCells(title, 1, len(header), (tuple(missing),), bold=True))
             header = header + missing
-        ops.append(
-            AppendRows(title, tuple(_reorder(r.values, staging_header, header) for r in rows))
-        )
+        ordered = [_reorder(r.values, staging_header, header) for r in rows]
+        head = chain_head(existing) if existing is not None else None
+        chained = chain_rows(template, header, ordered, head)
+        ops.append(AppendRows(title, tuple(chained)))
+        result.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
         result.tabs[title] = len(rows)
         result.moved += len(rows)
     if destination.tab(AUDIT_TAB) is None:
@@ -258,6 +262,7 @@ def describe(result: ArchiveResult) -> str:
         parts.append(f"kept {result.kept_invalid} with validation errors")
     if result.kept_changed:
         parts.append(f"kept {result.kept_changed} changed during the pass")
+    parts += [f"chain head {tab}: {head}" for tab, head in sorted(result.heads.items())]
     return "; ".join(parts)
 
 

@@ -117,6 +117,8 @@ def check_log(
     id_column = template.roles.id
     for number, cells in data_rows(tab):
         raw = row_values(header, cells)
+        if not _has_data(raw, template.roles.validation):
+            continue  # only an old flag is left on an emptied row: not a row to check
         checked = model.check(raw)
         result.rows.append(LogRow(number, raw, checked))
         ticket = str(checked.values.get(id_column) or raw.get(id_column) or "")
@@ -192,7 +194,7 @@ def _warnings(
     found = []
     followup = template.column("followup")
     if followup and not closed and isinstance(values.get(followup.name), str):
-        due = _day(followup.kind, str(values[followup.name]))
+        due = _day(followup.kind, str(values[followup.name]), template)
         if due < now.astimezone(template.tz).date():
             found.append(
                 LogProblem(
@@ -215,7 +217,10 @@ def _warnings(
                     template.roles.status,
                     WARNING,
                     "stale",
-                    f"open for {age.days} days (more than {stale_days})",
+                    # No day count: the flag must read the same tomorrow, or every
+                    # nightly pass would rewrite it.
+                    f"{template.roles.status}: open since {_day(Kind.TIMESTAMP, opened, template)}"
+                    f" (more than {stale_days} days)",
                 )
             )
     ended = template.column("ended")
@@ -238,10 +243,21 @@ def _warnings(
     return found
 
 
+def _has_data(raw: dict[str, CellValue], validation: str) -> bool:
+    """Whether a row holds anything besides its Validation cell."""
+    return any(
+        value is not None and str(value).strip() != ""
+        for name, value in raw.items()
+        if name != validation
+    )
+
+
 def _has_problem(checked: CheckedRow, column: str) -> bool:
     return any(p.column == column for p in checked.problems)
 
 
-def _day(kind: Kind, value: str) -> date:
-    """The calendar day of a canonical date or timestamp."""
-    return parse_date(value) if kind is Kind.DATE else parse_timestamp(value).date()
+def _day(kind: Kind, value: str, template: Template) -> date:
+    """The calendar day of a canonical date or timestamp, in the template's zone."""
+    if kind is Kind.DATE:
+        return parse_date(value)
+    return parse_timestamp(value).astimezone(template.tz).date()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,20 +16,33 @@ import pandas as pd
 from google.auth.credentials import Credentials
 
 from . import archive as archiving
+from . import evidence, queries, retention
 from . import export as exporting
-from . import queries
 from .archive import ArchiveResult, parse_age
-from .backends.base import Backend, DeleteTab, Op, Snapshot
+from .backends.base import AppendRows, Backend, CellValue, DeleteTab, Op, Snapshot, Stored
 from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
 from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
 from .errors import BackendError, ConfigError
+from .evidence import Verification
 from .frame import SPOILED, log_frame
 from .provision import plan_init
+from .recording import (
+    Change,
+    Record,
+    Rejected,
+    chunk_rows,
+    describe_changes,
+    plan_append,
+    plan_import,
+    plan_update,
+)
+from .retention import RetentionResult
 from .summary import Month, MonthlySummary, monthly_summary
 from .summary_report import summary_ops
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
+from .validation import ValidationReport, plan_validation
 from .workbook import (
     LOG_TAB,
     Settings,
@@ -52,6 +66,31 @@ class InitResult:
     location: str
     changes: list[str]
     created: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What ``update`` did: the row it found, the cells it changed, and the row as stored now."""
+
+    ticket: str
+    row: int
+    changes: list[Change]
+    values: dict[str, Stored]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``import_rows`` did: tickets added, entries already in the log, entries rejected."""
+
+    added: list[str]
+    skipped: list[tuple[str, str]]
+    rejected: list[Rejected]
+    writes: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether every entry landed or was already in the log."""
+        return not self.rejected
 
 
 class SupportLog:
@@ -144,6 +183,45 @@ class SupportLog:
             pending = archiving.staged_rows(snapshot, template)
             if pending:
                 self._finish_archive(snapshot, template, pending, result, archive_to)
+        return result
+
+    def verify(self, against: str | None = None) -> Verification:
+        """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
+        line taken earlier, whose chain heads must still be there unchanged."""
+        snapshot, settings = self.read()
+        result = evidence.verify(snapshot, settings.template)
+        if against:
+            for problem in evidence.check_digest(snapshot, against):
+                result.problems.append(evidence.ChainProblem("", 0, "", problem))
+        return result
+
+    def retention(
+        self,
+        older_than: str = "24m",
+        action: str = "anonymize",
+        dry_run: bool = False,
+        key: bytes | None = None,
+        now: datetime | None = None,
+    ) -> RetentionResult:
+        """Anonymize (``action="anonymize"``) or delete (``"delete"``) archive tabs whose
+        month is older than the policy; one read and one atomic write."""
+        if action not in ("anonymize", "delete"):
+            raise ConfigError("retention needs --anonymize or --delete")
+        months = retention.parse_months(older_than)
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            template = settings.template
+            titles = retention.expired_tabs(snapshot, months, now or datetime.now(UTC), template)
+            result = RetentionResult(action, titles, dry_run=dry_run)
+            if action == "delete":
+                ops = retention.delete_ops(titles)
+            else:
+                ops, result.cells = retention.anonymize_ops(
+                    snapshot, template, titles, key or secrets.token_bytes(32)
+                )
+            if ops and not dry_run:
+                details = f"{action} {', '.join(titles)} (older than {older_than})"
+                self.commit("retention", ops, ", ".join(titles), str(result.cells), details)
         return result
 
     def _finish_archive(
@@ -286,6 +364,119 @@ class SupportLog:
             where = Path(path)
             exporting.write(frame, exporting.format_for(where, fmt), where)
         return frame
+
+    # --- validate ---------------------------------------------------------------------
+
+    def validate(
+        self,
+        fix: bool = False,
+        flag: bool = True,
+        strict: bool = False,
+        stale_days: int = 14,
+        now: datetime | None = None,
+    ) -> ValidationReport:
+        """Check every Log row; flag bad rows in the sheet and, with ``fix``, rewrite what
+        normalizes without guessing. One read; one write only when flags or values change.
+
+        ``strict`` makes warnings fail the report; ``flag=False`` only reads.
+        """
+        if fix and not flag:
+            raise ConfigError("--fix writes to the sheet, so it cannot go with --no-flag")
+        if stale_days < 0:
+            raise ConfigError(f"--stale-days must be 0 or more, not {stale_days}")
+        moment = now or datetime.now(UTC)
+        if moment.tzinfo is None:
+            raise ConfigError("validate needs an aware 'now' (with a time zone)")
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            plan = plan_validation(
+                snapshot, settings.template, moment, stale_days, self.location, fix, flag, strict
+            )
+            if plan.ops:
+                self.commit("validate", plan.ops, LOG_TAB, plan.audit_rows(), plan.audit_details())
+                plan.report.written = True
+        return plan.report
+
+    # --- recording: append, update, import ---------------------------------------------
+
+    def append(
+        self, values: Mapping[str, CellValue], *, now: datetime | None = None
+    ) -> dict[str, Stored]:
+        """Add one interaction below the last row of Log, normalized; returns the stored row.
+
+        A blank Ticket ID, Contact Start and Status become a new id, now and Open;
+        a closed ticket without Resolved At is resolved now. ``now`` sets the clock.
+        """
+        moment = now or datetime.now(UTC)
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            row, op = plan_append(snapshot, settings.template, values, moment)
+            ticket = str(row[settings.template.roles.id])
+            self.commit("append", [op], LOG_TAB, ticket, f"added {ticket}")
+        return row
+
+    def update(
+        self, ticket: str, changes: Mapping[str, CellValue], *, now: datetime | None = None
+    ) -> UpdateResult:
+        """Change cells of ``ticket``'s Log row; Audit records each old and new value.
+
+        Only changed cells are written. Moving to a closed status stamps Resolved At
+        (unless given), moving out clears it. The cells are written at the row read
+        just before: a person sorting Log in that same instant could misdirect them.
+        """
+        moment = now or datetime.now(UTC)
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            plan = plan_update(snapshot, settings.template, ticket, changes, moment)
+            if plan.changes:
+                details = f"{plan.ticket}: {describe_changes(plan.changes)}"
+                self.commit("update", plan.ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
+        return UpdateResult(plan.ticket, plan.row, plan.changes, plan.values)
+
+    def import_rows(
+        self,
+        records: Sequence[Record | Mapping[str, CellValue]],
+        *,
+        mapping: Mapping[str, str] | None = None,
+        all_or_nothing: bool = False,
+        source: str = "",
+        now: datetime | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Add every valid entry to Log in one write (split under 2 MB a request on Google).
+
+        ``mapping`` renames the file's columns (``{"Subject": "Issue Summary"}``; "" drops
+        one). Entries already in the log are skipped; invalid ones are rejected and
+        reported, and with ``all_or_nothing`` nothing is written when any is.
+        ``progress(1)`` is called after each entry is checked.
+        """
+        entries = [
+            r if isinstance(r, Record) else Record(number, r, "item")
+            for number, r in enumerate(records, start=1)
+        ]
+        with self.backend.transaction():
+            snapshot, settings = self.read()
+            template = settings.template
+            plan = plan_import(
+                snapshot, template, entries, mapping or {}, now or datetime.now(UTC), progress
+            )
+            if all_or_nothing and plan.rejected:
+                return ImportResult([], plan.skipped, plan.rejected, 0)
+            chunks = chunk_rows(plan.sheet_rows, self.backend.write_size, self.backend.write_limit)
+            tickets = [str(row[template.roles.id]) for row in plan.rows]
+            done = 0
+            for number, chunk in enumerate(chunks, start=1):
+                part = tickets[done : done + len(chunk)]
+                done += len(chunk)
+                details = f"imported {len(chunk)} rows from {source or 'records'}"
+                if len(chunks) > 1:
+                    details += f" (part {number} of {len(chunks)})"
+                details += (
+                    f"; {len(plan.skipped)} already in the log, {len(plan.rejected)} rejected"
+                )
+                span = part[0] if len(part) == 1 else f"{part[0]} … {part[-1]}"
+                self.commit("import", [AppendRows(LOG_TAB, tuple(chunk))], LOG_TAB, span, details)
+        return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
 
 
 def _init_template(snapshot: Snapshot, name: str | None) -> tuple[Template, str]:

@@ -130,6 +130,26 @@ def is_canonical(column: Column, value: CellValue) -> bool:
     return column_normalizer(column).is_canonical(value)
 
 
+def typed_cell(column: Column, value: object) -> tuple[str, str] | None:
+    """A cell the spreadsheet typed (a date, a number, TRUE/FALSE) as a person sees it, and
+    what it was typed as; None for text and empty cells. Problems quote this, not 45245.6."""
+    if not isinstance(value, int | float | date):
+        return None  # text and empty cells are what they look like
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, bool):
+        return _as_text(value), "typed as TRUE/FALSE"
+    if isinstance(value, date):
+        return _as_text(value), "typed as a date"
+    moments = (Kind.TIMESTAMP, Kind.DATE)
+    if column.kind in moments and _SERIAL_FIRST <= value < _SERIAL_END:
+        moment = _SERIAL_EPOCH + timedelta(milliseconds=round(value * _MS_PER_DAY))
+        return _as_text(moment.replace(microsecond=0)), "typed as a date"
+    if column.kind in (Kind.ID, Kind.PHONE):
+        return _as_text(value), "typed as a number, which drops leading zeros"
+    return _as_text(value), "typed as a number"
+
+
 class ColumnNormalizer:
     """The normalization of one column, with its lookups and messages built once."""
 

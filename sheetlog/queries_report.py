@@ -34,9 +34,10 @@ def _headline(row: Row, template: Template) -> str:
     return "  ".join(part for part in parts if part) + f"  ({_where(row)})"
 
 
-def _audit_line(line: dict[str, Any]) -> str:
+def _audit_line(line: dict[str, Any], shorten: bool = False) -> str:
+    """When, who, which command, and the details (cut to one screen line if ``shorten``)."""
     details = line["details"]
-    if len(details) > DETAILS_SHOWN:
+    if shorten and len(details) > DETAILS_SHOWN:
         details = details[: DETAILS_SHOWN - 1] + "…"
     parts = (line["when"], line["who"], line["command"], details)
     return "  ".join(part for part in parts if part)
@@ -107,5 +108,5 @@ def render_status(status: LogStatus) -> str:
             " archive to another spreadsheet (sheetlog archive --archive-to)"
         )
     lines.append("Last changes:")
-    lines += [f"  {_audit_line(line)}" for line in status.last_changes] or ["  none"]
+    lines += [f"  {_audit_line(line, shorten=True)}" for line in status.last_changes] or ["  none"]
     return "\n".join(lines)

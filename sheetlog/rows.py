@@ -36,6 +36,7 @@ from .normalize import (
     parse_date,
     parse_timestamp,
     same_stored,
+    typed_cell,
 )
 from .templates import Column, Kind, Template
 
@@ -118,11 +119,12 @@ class RowModel:
             name = column.name
             value = raw.get(name)
             if failures and name in failures:
-                problems.append(_problem(failures[name], value, None))
+                problems.append(self._problem(failures[name], value, None))
             elif value is not values[name] and not same_stored(value, values[name]):
                 problems.append(self._fixable(column, value, values[name]))
         problems.extend(
-            _problem(f, raw.get(f.error.column), None) for f in self._cross(raw, values, failures)
+            self._problem(f, raw.get(f.error.column), None)
+            for f in self._cross(raw, values, failures)
         )
         return CheckedRow(values, problems)
 
@@ -135,7 +137,7 @@ class RowModel:
         given_as: dict[str, str] = {}
         errors: list[InvalidValue] = []
         for key, value in raw.items():
-            name = key if key in self.template.by_name else self._names.get(_fold_name(key))
+            name = self.column_name(key)
             if name is None:
                 errors.append(self._unknown_column(key, value))
             elif name in given_as:
@@ -151,6 +153,10 @@ class RowModel:
         if errors:
             raise InvalidRow(errors)
         return values
+
+    def column_name(self, key: str) -> str | None:
+        """The column a user's key names (case- and spacing-insensitive), or None."""
+        return key if key in self.template.by_name else self._names.get(_fold_name(key))
 
     def _run(self, raw: Mapping[str, CellValue]) -> tuple[dict[str, Stored], dict[str, _Failure]]:
         """Normalize the row through the pydantic model: values by column, and the failures."""
@@ -185,9 +191,21 @@ class RowModel:
         else:
             hint = f'fix: store it as the text "{fix}"'
         expected = self._normalizers[column.name].expected
-        return _problem(
+        return self._problem(
             _Failure(code, InvalidValue(column.name, value, expected, hint)), value, fix
         )
+
+    def _problem(self, failure: _Failure, value: object, fix: Stored | None) -> Problem:
+        """A Problem from a failure, keeping the raw value as read; a cell the spreadsheet
+        typed is quoted as a person sees it, with what it was typed as."""
+        error = failure.error
+        column = self.template.by_name.get(error.column)
+        typed = typed_cell(column, error.value) if column else None
+        if typed is not None:
+            shown, what = typed
+            hint = f"{what}; {error.hint}" if error.hint else what
+            error = InvalidValue(error.column, shown, error.expected, hint)
+        return Problem(error.column, failure.code, str(error), value, fix)
 
     def _cross(
         self,
@@ -274,12 +292,6 @@ def _field_error(code: str, invalid: InvalidValue) -> PydanticCustomError:
         "message": str(invalid),
     }
     return PydanticCustomError(code, "{message}", ctx)
-
-
-def _problem(failure: _Failure, value: object, fix: Stored | None) -> Problem:
-    """A Problem from a failure, keeping the raw value as read."""
-    error = failure.error
-    return Problem(error.column, failure.code, str(error), value, fix)
 
 
 def _shown(value: object) -> object:

@@ -14,7 +14,7 @@ from sheetlog.queries import Query, find_rows
 from sheetlog.templates import template_text
 from tests.conftest import LogUnderTest
 from tests.logdata import seed
-from tests.opsdata import one_read, orders_row, row, seed_orders, seed_sample, tickets
+from tests.opsdata import NOW, one_read, orders_row, row, seed_orders, seed_sample, tickets
 
 
 def test_customer_matches_part_of_the_name_any_case_in_time_order_across_tabs(
@@ -122,3 +122,16 @@ def test_history_of_ids_with_other_characters(local_log: LogUnderTest) -> None:
         ["A.1: Status Open -> Pending"],
         ["A.10: Status Open -> Pending"],
     ]
+
+
+def test_a_case_file_from_append_and_update(any_log: LogUnderTest) -> None:
+    any_log.log.init()
+    opened = {"Customer": "ORD789456", "Agent": "Maya Chen", "Issue Summary": "Parcel crushed"}
+    ticket = str(any_log.log.append({**opened, "Ticket ID": "HD-1"}, now=NOW)["Ticket ID"])
+    any_log.log.append({**opened, "Ticket ID": "HD-11"}, now=NOW)
+    any_log.log.update(ticket, {"Status": "Resolved"}, now=NOW)
+    found = one_read(any_log, lambda: any_log.log.find(ticket=ticket, history=True))
+    (case,) = found.rows
+    assert case["Status"] == "Resolved"
+    assert [line["command"] for line in case["history"]] == ["append", "update"]
+    assert "Status: Open → Resolved" in case["history"][1]["details"]

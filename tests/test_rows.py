@@ -128,15 +128,32 @@ def test_a_missing_required_key_is_required_too() -> None:
             45245.604166666664,
             "format",
             "2023-11-15 14:30 UTC",
-            'Contact Start: "45245.604166666664" is not YYYY-MM-DD HH:MM UTC'
-            ' (e.g. 2023-11-15 14:30 UTC) (fix: store it as the text "2023-11-15 14:30 UTC")',
+            'Contact Start: "2023-11-15 14:30" is not YYYY-MM-DD HH:MM UTC (e.g. 2023-11-15'
+            ' 14:30 UTC) (typed as a date; fix: store it as the text "2023-11-15 14:30 UTC")',
+        ),
+        (
+            "Contact Start",
+            datetime(2023, 11, 15, 14, 30),
+            "format",
+            "2023-11-15 14:30 UTC",
+            'Contact Start: "2023-11-15 14:30" is not YYYY-MM-DD HH:MM UTC (e.g. 2023-11-15'
+            ' 14:30 UTC) (typed as a date; fix: store it as the text "2023-11-15 14:30 UTC")',
+        ),
+        (
+            "Follow-up Date",
+            45245.0,
+            "format",
+            "2023-11-15",
+            'Follow-up Date: "2023-11-15" is not YYYY-MM-DD'
+            ' (typed as a date; fix: store it as the text "2023-11-15")',
         ),
         (
             "Ticket ID",
             123.0,
             "format",
             "123",
-            'Ticket ID: "123.0" is not an id (fix: store it as the text "123")',
+            'Ticket ID: "123" is not an id'
+            ' (typed as a number, which drops leading zeros; fix: store it as the text "123")',
         ),
         ("Customer", " Bob ", "format", "Bob", 'Customer: " Bob " is not text (fix: "Bob")'),
         (

@@ -259,3 +259,12 @@ class Backend(ABC):
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release locks and connections."""
+
+    # --- write size (import splits big writes by it) ----------------------------------
+
+    #: The largest write, in bytes, the service takes well (Google advises 2 MB); None: no limit.
+    write_limit: int | None = None
+
+    def write_size(self, ops: Sequence[Op]) -> int:
+        """What ``ops`` cost against ``write_limit``, in bytes; 0 where there is no limit."""
+        return 0

@@ -8,6 +8,7 @@ stores literally, so nothing a person wrote is ever run as a formula.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -62,6 +63,7 @@ DEFAULT_COLUMNS = 26
 SHARE_ROLES = ("writer", "commenter", "reader")
 CHART_TYPES = {"column": "COLUMN", "line": "LINE"}
 CHART_PIXELS = (640, 320)
+WRITE_LIMIT_BYTES = 2_000_000  # Google's advised maximum payload (api/limits)
 
 
 class UncertainWrite(BackendError):
@@ -235,6 +237,14 @@ class GoogleBackend(Backend):
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
         self._sheets = builder.sheets
+
+    # --- write size ---------------------------------------------------------------------
+
+    write_limit = WRITE_LIMIT_BYTES
+
+    def write_size(self, ops: Sequence[Op]) -> int:
+        """The bytes of the batchUpdate body ``ops`` would send (JSON as requests encodes it)."""
+        return len(json.dumps({"requests": _Requests(self._sheets).build(ops)}))
 
 
 def quote_title(title: str) -> str:

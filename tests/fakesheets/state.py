@@ -530,7 +530,7 @@ class Spreadsheet:
             values = sheet.rows[r][c0:c1]
             while values and not values[-1]:
                 values.pop()
-            rows.append({"values": copy.deepcopy(values)} if values else {})
+            rows.append({"values": clone(values)} if values else {})
         while rows and not rows[-1]:
             rows.pop()
         data: Json = {}

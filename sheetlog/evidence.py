@@ -1,0 +1,267 @@
+"""Tamper evidence for archive tabs: a hash chain per tab, checked by ``verify``.
+
+Each row the archive pass writes gets a ``Row Hash`` cell ``SEQ:PII:HASH``:
+
+- ``SEQ`` numbers the rows of the tab 1, 2, 3…, so a deleted, inserted or
+  reordered row shows as a gap or a step backwards;
+- ``PII`` is SHA-256 over the row's personal cells (the template's ``pii``
+  columns), so ``retention --anonymize`` can replace those cells with a keyed
+  digest without breaking anything: the chain commits to ``PII``, not to them;
+- ``HASH`` is SHA-256 over the previous row's ``HASH``, ``SEQ``, ``PII`` and the
+  row's other cells, so an edited row no longer matches its own hash.
+
+What this proves, and what it cannot: anyone with edit rights can recompute a
+whole chain after changing a row. ``verify --digest`` prints one line naming
+every chain's head; stored somewhere else (an email, a ticket), it catches that
+later, because a rebuilt chain has different heads (``verify --against LINE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .backends.base import CellValue, Snapshot, Tab
+from .templates import Template
+from .workbook import ARCHIVE_PREFIX, data_rows
+
+HASH_COLUMN = "Row Hash"
+ANON_PREFIX = "anon:"
+DIGEST_PREFIX = "sheetlog-digest/v1"
+
+
+def _text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pii_digest(template: Template, header: Sequence[str], row: Sequence[CellValue]) -> str:
+    """SHA-256 over the row's personal cells, by column name."""
+    cells = {
+        name: _text(row[i] if i < len(row) else None)
+        for i, name in enumerate(header)
+        if name in template.by_name and template.by_name[name].pii
+    }
+    return _sha(json.dumps(sorted(cells.items()), ensure_ascii=False))
+
+
+def row_hash(
+    template: Template,
+    header: Sequence[str],
+    row: Sequence[CellValue],
+    seq: int,
+    pii: str,
+    prev: str,
+) -> str:
+    """The chain hash of one row: previous hash, sequence, PII digest, other cells."""
+    cells = sorted(
+        (name, _text(row[i] if i < len(row) else None))
+        for i, name in enumerate(header)
+        if name
+        and name != HASH_COLUMN
+        and not (name in template.by_name and template.by_name[name].pii)
+    )
+    body = json.dumps([prev, seq, pii, cells], ensure_ascii=False, separators=(",", ":"))
+    return _sha(body)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A parsed ``Row Hash`` cell."""
+
+    seq: int
+    pii: str
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.pii}:{self.hash}"
+
+
+def parse_link(value: CellValue) -> Link | None:
+    """The link in a Row Hash cell, or None when the cell is not one."""
+    parts = _text(value).split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or len(parts[1]) != 64 or len(parts[2]) != 64:
+        return None
+    return Link(int(parts[0]), parts[1], parts[2])
+
+
+def chain_head(tab: Tab) -> Link | None:
+    """The last link of a tab's chain (by position), or None for an empty/unchained tab."""
+    if HASH_COLUMN not in tab.header:
+        return None
+    at = tab.header.index(HASH_COLUMN)
+    last = None
+    for _, cells in data_rows(tab):
+        link = parse_link(cells[at] if at < len(cells) else None)
+        if link is not None:
+            last = link
+    return last
+
+
+def chain_rows(
+    template: Template,
+    header: Sequence[str],
+    rows: Sequence[Sequence[CellValue]],
+    head: Link | None,
+) -> list[tuple[CellValue, ...]]:
+    """``rows`` (under ``header``, which ends with Row Hash) with their Row Hash filled in."""
+    at = list(header).index(HASH_COLUMN)
+    seq, prev = (head.seq, head.hash) if head else (0, "")
+    chained = []
+    for row in rows:
+        seq += 1
+        values = list(row) + [None] * (len(header) - len(row))
+        values[at] = None
+        pii = pii_digest(template, header, values)
+        prev = row_hash(template, header, values, seq, pii, prev)
+        values[at] = str(Link(seq, pii, prev))
+        chained.append(tuple(values))
+    return chained
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """One archived row that no longer matches its chain."""
+
+    tab: str
+    row: int
+    ticket_id: str
+    problem: str
+
+
+@dataclass
+class Verification:
+    """The result of ``verify``: rows checked and every problem found."""
+
+    checked: int = 0
+    problems: list[ChainProblem] = field(default_factory=list)
+    heads: dict[str, Link] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every chain is intact."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``--format json`` document."""
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+def verify(snapshot: Snapshot, template: Template) -> Verification:
+    """Recompute every archive tab's chain and name each row that breaks it."""
+    result = Verification()
+    for title, tab in snapshot.tabs.items():
+        if title.startswith(ARCHIVE_PREFIX) and HASH_COLUMN in tab.header:
+            _verify_tab(template, tab, result)
+    return result
+
+
+def _verify_tab(template: Template, tab: Tab, result: Verification) -> None:
+    header = tab.header
+    at = header.index(HASH_COLUMN)
+    id_at = header.index(template.roles.id) if template.roles.id in header else 0
+    expected_seq, prev = 1, ""
+    for number, cells in data_rows(tab):
+        result.checked += 1
+        ticket = _text(cells[id_at] if id_at < len(cells) else None)
+        link = parse_link(cells[at] if at < len(cells) else None)
+
+        def report(problem: str, row: int = number, ticket: str = ticket) -> None:
+            result.problems.append(ChainProblem(tab.title, row, ticket, problem))
+
+        if link is None:
+            report("inserted after archiving (no valid Row Hash)")
+            continue
+        if link.seq < expected_seq:
+            report(f"reordered or copied: sequence {link.seq} after {expected_seq - 1}")
+        elif link.seq > expected_seq:
+            missing = (
+                f"{expected_seq}"
+                if link.seq == expected_seq + 1
+                else f"{expected_seq}-{link.seq - 1}"
+            )
+            report(f"row(s) {missing} of this chain were deleted before it")
+        else:
+            if not _pii_matches(template, header, cells, link):
+                report("a personal cell was edited after archiving")
+            elif row_hash(template, header, cells, link.seq, link.pii, prev) != link.hash:
+                report("edited after archiving")
+        expected_seq, prev = link.seq + 1, link.hash
+        result.heads[tab.title] = link
+
+
+def _pii_matches(
+    template: Template, header: Sequence[str], cells: Sequence[CellValue], link: Link
+) -> bool:
+    """Personal cells match the digest, unless retention anonymized them."""
+    personal = [
+        _text(cells[i] if i < len(cells) else None)
+        for i, name in enumerate(header)
+        if name in template.by_name and template.by_name[name].pii
+    ]
+    if any(value.startswith(ANON_PREFIX) for value in personal):
+        return True
+    return pii_digest(template, header, cells) == link.pii
+
+
+def digest_line(heads: dict[str, Link]) -> str:
+    """One line naming every chain head, to be stored outside the spreadsheet."""
+    parts = [
+        f"{title.removeprefix(ARCHIVE_PREFIX)}@{link.seq}" for title, link in sorted(heads.items())
+    ]
+    joined = "\n".join(f"{title}\t{link}" for title, link in sorted(heads.items()))
+    return f"{DIGEST_PREFIX} {' '.join(parts)} sha256:{_sha(joined)}"
+
+
+def check_digest(snapshot: Snapshot, line: str) -> list[str]:
+    """Differences between a stored digest line and the chains as they are now."""
+    words = line.split()
+    if len(words) < 2 or words[0] != DIGEST_PREFIX or not words[-1].startswith("sha256:"):
+        return [f'not a sheetlog digest line: "{line}"']
+    heads: dict[str, Link] = {}
+    problems: list[str] = []
+    for word in words[1:-1]:
+        month, _, seq_text = word.partition("@")
+        title = f"{ARCHIVE_PREFIX}{month}"
+        tab = snapshot.tab(title)
+        link = _link_at(tab, int(seq_text)) if tab is not None and seq_text.isdigit() else None
+        if link is None:
+            problems.append(f"{title}: row {seq_text} of its chain is gone")
+        else:
+            heads[title] = link
+    if not problems and digest_line(heads) != line:
+        problems.append("the chains were rewritten since this digest was taken")
+    return problems
+
+
+def _link_at(tab: Tab, seq: int) -> Link | None:
+    at = tab.header.index(HASH_COLUMN) if HASH_COLUMN in tab.header else None
+    if at is None:
+        return None
+    for _, cells in data_rows(tab):
+        link = parse_link(cells[at] if at < len(cells) else None)
+        if link is not None and link.seq == seq:
+            return link
+    return None
+
+
+def anonymize(value: CellValue, key: bytes) -> str:
+    """A keyed digest that stands in for a personal value and cannot be reversed."""
+    text = _text(value)
+    if not text or text.startswith(ANON_PREFIX):
+        return text
+    return ANON_PREFIX + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
