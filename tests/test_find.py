@@ -47,9 +47,9 @@ def test_history_adds_the_audit_lines_naming_the_ticket(local_log: LogUnderTest)
     assert line["command"] == "update"
 
 
-def test_each_filter(any_log: LogUnderTest) -> None:
-    seed_sample(any_log)
-    snapshot, settings = any_log.log.read()
+def test_each_filter(local_log: LogUnderTest) -> None:
+    seed_sample(local_log)
+    snapshot, settings = local_log.log.read()
     template = settings.template
     frame = log_frame(snapshot, template, as_typed=True)
 
@@ -72,19 +72,19 @@ def test_each_filter(any_log: LogUnderTest) -> None:
     assert find(text="acme") == []
     assert find(agent="jane", status="Open", until="2025-10-01") == ["T-05"]
     assert len(find()) == 7
-    assert tickets(any_log.log.find(agent="sam", tag="refund-delayed").rows) == ["T-02"]
+    assert tickets(local_log.log.find(agent="sam", tag="refund-delayed").rows) == ["T-02"]
 
 
-def test_dates_are_days_in_the_logs_timezone(any_log: LogUnderTest, tmp_path: Path) -> None:
+def test_dates_are_days_in_the_logs_timezone(local_log: LogUnderTest, tmp_path: Path) -> None:
     text, _ = template_text("standard")
     zoned = tmp_path / "ny.toml"
     zoned.write_text(text.replace('timezone = "UTC"', 'timezone = "America/New_York"'))
-    any_log.log.init(str(zoned))
+    local_log.log.init(str(zoned))
     late = row("T-1", "2025-11-02 03:30 UTC")  # 23:30 on November 1st in New York
     morning = row("T-2", "2025-11-02 12:00 UTC")
-    any_log.log.backend.write([AppendRows("Log", (late, morning))])
-    assert tickets(any_log.log.find(since="2025-11-02").rows) == ["T-2"]
-    assert tickets(any_log.log.find(until="2025-11-01").rows) == ["T-1"]
+    local_log.log.backend.write([AppendRows("Log", (late, morning))])
+    assert tickets(local_log.log.find(since="2025-11-02").rows) == ["T-2"]
+    assert tickets(local_log.log.find(until="2025-11-01").rows) == ["T-1"]
 
 
 def test_a_malformed_cell_is_shown_as_typed_and_sorts_last(local_log: LogUnderTest) -> None:
