@@ -19,6 +19,7 @@ from .errors import (
     TemplateError,
 )
 from .log import ImportResult, InitResult, SupportLog, UpdateResult, create, open
+from .queries import Followups, Found, LogStatus
 from .recording import Change, Record, Rejected
 from .records import read_records
 from .templates import Column, Kind, Template, load_template
@@ -30,6 +31,8 @@ __all__ = [
     "Change",
     "Column",
     "ConfigError",
+    "Followups",
+    "Found",
     "ImportResult",
     "InitResult",
     "InvalidInput",
@@ -37,6 +40,7 @@ __all__ = [
     "InvalidValue",
     "Kind",
     "LockedError",
+    "LogStatus",
     "NotFoundError",
     "Record",
     "Rejected",
