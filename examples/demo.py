@@ -38,6 +38,7 @@ def main() -> None:
     validate_demo()
     archive_demo()
     summarize(SAMPLE_MONTH)
+    day_to_day()
     print(f"\nThe demo workbook is {WORKBOOK}")
     print("Open it in Excel or LibreOffice: frozen header, drop-downs on Channel, Issue Type,")
     print("Status; the Validation column and red cells show what people got wrong;")
@@ -102,6 +103,12 @@ def archive_demo() -> None:
     sheetlog("verify")
     sheetlog("verify", "--digest")
     print("# Store that digest line outside the sheet: verify --against proves nothing changed.")
+
+
+def day_to_day() -> None:
+    """How the log stands, and one customer's case file across Log and the archive tabs."""
+    sheetlog("status", check=False)
+    sheetlog("find", "--customer", "ORD873251", "--history", check=False)
 
 
 def summarize(month: str) -> None:

@@ -21,6 +21,7 @@ from .errors import (
 )
 from .evidence import Verification
 from .log import ImportResult, InitResult, SupportLog, UpdateResult, create, open
+from .queries import Followups, Found, LogStatus
 from .recording import Change, Record, Rejected
 from .records import read_records
 from .retention import RetentionResult
@@ -35,6 +36,8 @@ __all__ = [
     "Change",
     "Column",
     "ConfigError",
+    "Followups",
+    "Found",
     "ImportResult",
     "InitResult",
     "InvalidInput",
@@ -42,6 +45,7 @@ __all__ = [
     "InvalidValue",
     "Kind",
     "LockedError",
+    "LogStatus",
     "MonthlySummary",
     "NotFoundError",
     "Record",

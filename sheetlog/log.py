@@ -8,14 +8,16 @@ import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 
 import pandas as pd
 from google.auth.credentials import Credentials
 
 from . import archive as archiving
-from . import evidence, retention
+from . import evidence, queries, retention
+from . import export as exporting
 from .archive import ArchiveResult, parse_age
 from .backends.base import AppendRows, Backend, CellValue, DeleteTab, Op, Snapshot, Stored
 from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
@@ -23,6 +25,7 @@ from .backends.google import GoogleBackend, UncertainWrite
 from .backends.local import LocalBackend
 from .errors import BackendError, ConfigError
 from .evidence import Verification
+from .frame import SPOILED, log_frame
 from .provision import plan_init
 from .recording import (
     Change,
@@ -35,7 +38,7 @@ from .recording import (
     plan_update,
 )
 from .retention import RetentionResult
-from .summary import SPOILED, Month, MonthlySummary, log_frame, monthly_summary
+from .summary import Month, MonthlySummary, monthly_summary
 from .summary_report import summary_ops
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
@@ -291,6 +294,76 @@ class SupportLog:
         snapshot, settings = self.read()
         frame = log_frame(snapshot, settings.template, include_archives)
         return frame.drop(columns=SPOILED)
+
+    # --- day-to-day: find, followups, status, export (one read each, no write) --------
+
+    def find(
+        self,
+        ticket: str | None = None,
+        customer: str | None = None,
+        agent: str | None = None,
+        status: str | Sequence[str] = (),
+        tag: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        text: str | None = None,
+        history: bool = False,
+    ) -> queries.Found:
+        """Rows of Log and the archive tabs matching every filter given, in Contact Start order.
+
+        ``customer``, ``agent`` and ``text`` (the free-text columns) match a part of the
+        cell, ignoring case; ``since``/``until`` are days (``YYYY-MM-DD``, inclusive) in the
+        log's timezone. Each row object (in ``.rows``) holds its values plus ``tab`` and
+        ``row``; ``history`` adds the Audit lines that name its ticket. One read.
+        """
+        snapshot, settings = self.read()
+        template = settings.template
+        query = queries.Query.build(
+            template, ticket, customer, agent, status, tag, since, until, text
+        )
+        frame = log_frame(snapshot, template, as_typed=True)
+        rows = queries.find_rows(frame, template, query)
+        if history:
+            queries.attach_history(rows, snapshot, template)
+        return queries.Found(rows, template)
+
+    def followups(self, days: int = 0, today: date | None = None) -> queries.Followups:
+        """Open tickets whose follow-up date has passed (``overdue``) or falls between
+        ``today`` (default: today in the log's timezone) and ``days`` days later. One read."""
+        snapshot, settings = self.read()
+        template = settings.template
+        day = today or datetime.now(template.tz).date()
+        frame = log_frame(snapshot, template, as_typed=True)
+        return queries.due_followups(frame, template, day, days)
+
+    def status(self, now: datetime | None = None) -> queries.LogStatus:
+        """Rows in Log, open tickets by age, archive tabs, cells used against Google's
+        limit and the last Audit lines. One read."""
+        snapshot, settings = self.read()
+        frame = log_frame(snapshot, settings.template, include_archives=False)
+        return queries.log_status(snapshot, frame, settings.template, now or datetime.now(UTC))
+
+    def export(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        fmt: exporting.ExportFormat | None = None,
+        tabs: exporting.ExportTabs = "all",
+        since: date | str | None = None,
+        until: date | str | None = None,
+        redact: bool = False,
+    ) -> pd.DataFrame:
+        """The rows of ``tabs`` (log, archives or all) with Contact Start in the date range,
+        in time order, as a DataFrame (template columns, then ``tab`` and ``row``);
+        ``redact`` masks the template's personal columns. With ``path``, also writes it
+        as ``fmt`` (default: from the suffix; CSV is neutralized against formulas). One read.
+        """
+        first, last = queries.parse_day(since, "from"), queries.parse_day(until, "to")
+        snapshot, settings = self.read()
+        frame = exporting.export_frame(snapshot, settings.template, tabs, first, last, redact)
+        if path is not None:
+            where = Path(path)
+            exporting.write(frame, exporting.format_for(where, fmt), where)
+        return frame
 
     # --- validate ---------------------------------------------------------------------
 

@@ -21,19 +21,18 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from .backends.base import Snapshot, Stored
-from .checks import archive_tabs, row_values
+from .backends.base import Snapshot
+from .checks import archive_tabs
 from .errors import ConfigError
+from .frame import SPOILED, log_frame
 from .normalize import parse_date, parse_timestamp
-from .rows import row_model
 from .templates import Column, Kind, Template
-from .workbook import LOG_TAB, SUMMARY_PREFIX, data_rows
+from .workbook import LOG_TAB, SUMMARY_PREFIX
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
 TOP_TAGS = 10
 NOT_SET = "(not set)"
-SPOILED = "spoiled"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -151,23 +150,6 @@ class MonthlySummary:
             ],
             "excluded_rows": self.excluded_rows,
         }
-
-
-def log_frame(
-    snapshot: Snapshot, template: Template, include_archives: bool = True
-) -> pd.DataFrame:
-    """Every row of Log (and the archive tabs) as canonical values, one column per template
-    column, plus ``tab``, ``row`` (sheet row) and ``spoiled`` (columns whose value is unusable)."""
-    model = row_model(template)
-    tabs = [snapshot.tabs[LOG_TAB], *(archive_tabs(snapshot) if include_archives else [])]
-    records: list[dict[str, Stored | frozenset[str]]] = []
-    for tab in tabs:
-        header = tab.header
-        for number, cells in data_rows(tab):
-            checked = model.check(row_values(header, cells))
-            spoiled = frozenset(p.column for p in checked.problems if p.fix is None)
-            records.append({**checked.values, "tab": tab.title, "row": number, SPOILED: spoiled})
-    return pd.DataFrame.from_records(records, columns=[*template.header, "tab", "row", SPOILED])
 
 
 def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> MonthlySummary:

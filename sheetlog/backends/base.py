@@ -31,6 +31,10 @@ class Tab:
     rows: list[list[CellValue]]
     hidden: bool = False
     frozen_rows: int = 0
+    grid_rows: int = 0
+    """The rows the tab has allocated (Google counts these against its cell limit)."""
+    grid_columns: int = 0
+    """The columns the tab has allocated."""
 
     @property
     def header(self) -> list[str]:

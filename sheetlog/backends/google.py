@@ -179,6 +179,8 @@ class GoogleBackend(Backend):
                 rows=[[_cell_value(c) for c in row] for row in _grid_rows(sheet)],
                 hidden=bool(props.get("hidden", False)),
                 frozen_rows=props.get("gridProperties", {}).get("frozenRowCount", 0),
+                grid_rows=self._sheets[props["title"]].rows,
+                grid_columns=self._sheets[props["title"]].columns,
             )
         return Snapshot(tabs)
 

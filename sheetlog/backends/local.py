@@ -175,6 +175,8 @@ class LocalBackend(Backend):
                 rows=_sheet_rows(sheet),
                 hidden=sheet.sheet_state != "visible",
                 frozen_rows=_frozen_rows(sheet),
+                grid_rows=sheet.max_row,
+                grid_columns=sheet.max_column,
             )
         return Snapshot(tabs)
 

@@ -1,0 +1,101 @@
+"""The rows of Log and the archive tabs as one pandas DataFrame of canonical values.
+
+``summary``, ``find``, ``followups``, ``status`` and ``export`` all read rows
+through here, so they agree on what a row holds: every cell goes through the
+template's row model.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from .backends.base import CellValue, Snapshot, Stored
+from .checks import archive_tabs, row_values
+from .normalize import parse_date, parse_timestamp
+from .rows import row_model
+from .templates import Kind, Template
+from .workbook import LOG_TAB, data_rows
+
+SPOILED = "spoiled"
+PLACE = ("tab", "row")
+
+
+def log_frame(
+    snapshot: Snapshot, template: Template, include_archives: bool = True, as_typed: bool = False
+) -> pd.DataFrame:
+    """Every row of Log (and the archive tabs) as canonical values, one column per template
+    column, plus ``tab``, ``row`` (sheet row) and ``spoiled`` (columns whose value is unusable).
+
+    A malformed cell reads as None, unless ``as_typed``: then it keeps the text a person
+    typed, so what people look up and export never loses a value (columns stay ``object``).
+    """
+    model = row_model(template)
+    tabs = [snapshot.tabs[LOG_TAB], *(archive_tabs(snapshot) if include_archives else [])]
+    records: list[dict[str, Stored | frozenset[str]]] = []
+    for tab in tabs:
+        header = tab.header
+        for number, cells in data_rows(tab):
+            raw = row_values(header, cells)
+            checked = model.check(raw)
+            values = dict(checked.values)
+            if as_typed:
+                for name, value in values.items():
+                    if value is None and _typed(raw.get(name)):
+                        values[name] = _typed(raw.get(name))
+            spoiled = frozenset(p.column for p in checked.problems if p.fix is None)
+            records.append({**values, "tab": tab.title, "row": number, SPOILED: spoiled})
+    columns = [*template.header, *PLACE, SPOILED]
+    if as_typed:
+        return pd.DataFrame(records, columns=columns, dtype=object)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _typed(value: CellValue) -> str:
+    """A raw cell as text, the way a person reads it ("" for an empty cell)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def opened_at(frame: pd.DataFrame, template: Template) -> pd.Series:
+    """Each row's Contact Start (the "opened" role) as a UTC instant, or NaT."""
+    return pd.to_datetime(frame[template.roles.opened].map(_moment), utc=True)
+
+
+def local_day(value: Any, kind: Kind, template: Template) -> date | None:
+    """The calendar day of a canonical date or timestamp cell in the log's zone, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if kind is Kind.TIMESTAMP:
+            return parse_timestamp(value).astimezone(template.tz).date()
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _moment(value: Any) -> datetime | None:
+    """A canonical timestamp as a datetime; None for anything else (e.g. text kept as typed)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        return None
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as row objects (column → value, plus ``tab`` and ``row``)."""
+    shown = frame.drop(columns=SPOILED, errors="ignore")
+    return [
+        {str(key): (None if _missing(value) else value) for key, value in row.items()}
+        for row in shown.to_dict("records")
+    ]
+
+
+def _missing(value: Any) -> bool:
+    """pandas' markers of an empty cell (None, NaN, NA)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))

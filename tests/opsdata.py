@@ -1,0 +1,129 @@
+"""A small log for the day-to-day commands (find, followups, status, export), and their budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sheetlog.backends.base import AppendRows
+from sheetlog.templates import load_template
+from tests.conftest import LogUnderTest
+from tests.logdata import entry, seed
+
+NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+ORDERS_HEADER = load_template("orders").header
+T = TypeVar("T")
+
+
+def row(ticket: str, start: str, status: str = "Open", resolved: str = "", **cells: str) -> tuple:
+    """A standard row opened at ``start`` (no Contact End); ``cells`` by exact column name."""
+    return entry(ticket, status, resolved, **{"Contact Start": start, "Contact End": "", **cells})
+
+
+def sample() -> list[tuple[str, ...]]:
+    """Seven tickets: two are old enough to archive (into 2025-09 and 2025-10)."""
+    return [
+        row(
+            "T-01",
+            "2025-09-01 09:00 UTC",
+            "Resolved",
+            "2025-09-02 10:00 UTC",
+            Customer="Jane Doe",
+            Tags="refund-delayed",
+        ),
+        row(
+            "T-02",
+            "2025-11-19 08:00 UTC",
+            Customer="Bob Stone",
+            Agent="Sam Lee",
+            Tags="billing-dispute, refund-delayed",
+            **{"Follow-up Date": "2025-11-20"},
+        ),
+        row(
+            "T-03",
+            "2025-11-15 10:00 UTC",
+            "Pending",
+            Customer="JANE DOE",
+            **{
+                "Actions & Notes": "Promised a callback about the refund",
+                "Follow-up Date": "2025-11-18",
+            },
+        ),
+        row(
+            "T-04",
+            "2025-11-01 10:00 UTC",
+            "Escalated",
+            Customer="Acme Corp",
+            Agent="Sam Lee",
+            **{"Follow-up Date": "2025-11-22", "Follow-up Notes": "Call back re: damaged blender"},
+        ),
+        row("T-05", "2025-08-01 10:00 UTC", Customer="Zed"),
+        row(
+            "T-06",
+            "2025-11-18 09:00 UTC",
+            "Closed",
+            "2025-11-19 09:00 UTC",
+            Customer="Jane Doe",
+            **{"Follow-up Date": "2025-11-10"},
+        ),
+        row(
+            "T-07",
+            "2025-10-05 08:00 UTC",
+            "Resolved",
+            "2025-10-05 12:00 UTC",
+            Customer="Carol",
+            Agent="Sam Lee",
+            **{"Issue Summary": "Refund not received"},
+        ),
+    ]
+
+
+def seed_sample(target: LogUnderTest) -> None:
+    """The sample, with T-01 and T-07 archived (as a nightly job would) and two Audit lines."""
+    seed(target, sample())
+    target.log.archive(now=NOW)
+    target.log.commit("update", [], "Log", "3", "T-03: Status Open -> Pending")
+    target.log.commit("update", [], "Log", "9", "T-033: Customer Ann -> Anne")
+
+
+def orders_row(**cells: str) -> tuple[str, ...]:
+    """A valid orders-template row; ``cells`` by exact column name."""
+    values = {
+        "Log ID": "L-1",
+        "Logged At": "2025-11-03 09:00 UTC",
+        "Customer Name": "Jane Doe",
+        "Email": "jane.doe@example.com",
+        "Phone": "+1 555-123-4534",
+        "Issue Type": "Payment",
+        "Description": "Charged twice",
+        "Status": "Pending",
+        "Representative": "Sam Lee",
+        **cells,
+    }
+    return tuple(values.get(name, "") for name in ORDERS_HEADER)
+
+
+def seed_orders(target: LogUnderTest, rows: list[tuple[str, ...]]) -> None:
+    """An orders log holding ``rows``."""
+    target.log.init("orders")
+    target.log.backend.write([AppendRows("Log", tuple(rows))])
+
+
+def one_read(target: LogUnderTest, action: Callable[[], T]) -> T:
+    """Run ``action`` and check it cost one read and wrote nothing (on Google: one
+    ``spreadsheets.get``, nothing else)."""
+    if target.fake is not None:
+        target.fake.calls.clear()
+    before = target.write_marker()
+    result = action()
+    if target.fake is not None:
+        assert [call.method_id for call in target.fake.calls] == ["spreadsheets.get"]
+    assert target.write_marker() == before
+    return result
+
+
+def tickets(rows: list[dict[str, object]], column: str = "Ticket ID") -> list[object]:
+    """The ticket ids of row objects, in order."""
+    return [r[column] for r in rows]
