@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheetlog import cli as cli_module
-from sheetlog.cli import cli, progress_bar
+from sheetlog.cli import cli
+from sheetlog.cli import recording as cli_module
+from sheetlog.cli.recording import progress_bar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "interactions.csv"

@@ -1,0 +1,102 @@
+"""Dispute-ready records: ``verify`` and ``retention``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..evidence import digest_line
+from ..log import open as open_log
+from .group import cli, emit_json, format_option, target_options
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--digest", is_flag=True, help="Print one line naming every chain head, to store elsewhere."
+)
+@click.option(
+    "--against", metavar="LINE", help="A digest line stored earlier: prove nothing changed since."
+)
+@format_option
+def verify(
+    sheet: str | None, credentials: str | None, digest: bool, against: str | None, output: str
+) -> None:
+    """Recompute the Row Hash chains of the archive tabs; exit 1 if a row was
+    edited, deleted, inserted or reordered after archiving.
+
+    Someone with edit rights can rebuild a whole chain; a digest line stored
+    outside the spreadsheet (an email, a ticket) catches that with --against.
+
+    \b
+    Examples:
+      sheetlog verify
+      sheetlog verify --digest > digest-2025-11.txt
+      sheetlog verify --against "$(cat digest-2025-11.txt)"
+    """
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.verify(against=against)
+    if output == "json":
+        emit_json(result.to_dict())
+    elif digest:
+        click.echo(digest_line(result.heads))
+    else:
+        for problem in result.problems:
+            where = (
+                f"{problem.tab} row {problem.row} ({problem.ticket_id}): " if problem.tab else ""
+            )
+            click.echo(f"{where}{problem.problem}")
+        verdict = "intact" if result.ok else f"{len(result.problems)} problem(s)"
+        click.echo(f"checked {result.checked} archived rows: {verdict}")
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@cli.command()
+@target_options
+@click.option("--older-than", default="24m", show_default=True, metavar="AGE", help="24m, 2y ...")
+@click.option(
+    "--anonymize",
+    "action",
+    flag_value="anonymize",
+    help="Replace personal cells by a keyed digest.",
+)
+@click.option(
+    "--delete", "action", flag_value="delete", help="Delete whole archive tabs past the policy."
+)
+@click.option("--dry-run", is_flag=True, help="List the tabs; write nothing.")
+@format_option
+def retention(
+    sheet: str | None,
+    credentials: str | None,
+    older_than: str,
+    action: str | None,
+    dry_run: bool,
+    output: str,
+) -> None:
+    """Apply the retention policy to archive tabs older than --older-than.
+
+    --anonymize replaces the template's personal columns (customer, email,
+    phone) with a keyed digest that cannot be reversed ($SHEETLOG_ANON_KEY keeps
+    one customer's digest the same across runs); verify still passes after it.
+
+    \b
+    Examples:
+      sheetlog retention --older-than 24m --anonymize --dry-run
+      sheetlog retention --older-than 5y --delete
+    """
+    if action is None:
+        raise click.UsageError("say what to do: --anonymize or --delete")
+    key = os.environ.get("SHEETLOG_ANON_KEY")
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.retention(
+            older_than, action, dry_run=dry_run, key=key.encode() if key else None
+        )
+    if output == "json":
+        emit_json(result.to_dict())
+        return
+    verb = f"would {action}" if dry_run else f"{action}d" if action == "delete" else "anonymized"
+    tabs = ", ".join(result.tabs) or "no archive tab"
+    cells = f" ({result.cells} cells)" if action == "anonymize" else ""
+    click.echo(f"{verb}: {tabs}{cells}")

@@ -1,0 +1,101 @@
+"""Shared pieces of every command: the group, its error translation, common options."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import SheetlogError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandFailed(click.ClickException):
+    """A SheetlogError as click shows it: one line, the error's own exit code."""
+
+    def __init__(self, error: SheetlogError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click declares it per class
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"sheetlog: {self.format_message()}", err=True)
+
+
+class SheetlogGroup(click.Group):
+    """Translates library errors at one place, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetlogError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise CommandFailed(exc) from exc
+
+
+def target_options(command: F) -> F:
+    """``--sheet`` and ``--credentials``, shared by every command."""
+    command = click.option(
+        "--credentials",
+        envvar="SHEETLOG_CREDENTIALS",
+        type=click.Path(dir_okay=False),
+        help="Google key file (service account or authorized user). "
+        "Default: $SHEETLOG_CREDENTIALS, $GOOGLE_APPLICATION_CREDENTIALS, gspread's default place.",
+    )(command)
+    command = click.option(
+        "--sheet",
+        "sheet",
+        envvar="SHEETLOG_SHEET",
+        metavar="TARGET",
+        help="A Google Sheets URL, gsheet:<ID>, or a path to an .xlsx workbook. "
+        "Default: $SHEETLOG_SHEET, else ./support-log.xlsx.",
+    )(command)
+    return command
+
+
+def format_option(command: F) -> F:
+    """``--format text|json``."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json prints one machine-readable document for scripts.",
+    )(command)
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as indented JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(cls=SheetlogGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sheetlog")
+@click.option("--debug", is_flag=True, help="Show tracebacks and every API retry.")
+def cli(debug: bool) -> None:
+    """Keep every customer-support interaction in one shared spreadsheet.
+
+    The log lives in Google Sheets or a local .xlsx workbook (the default,
+    ./support-log.xlsx); every command takes --sheet to choose it.
+
+    \b
+    Examples:
+      sheetlog init                                   # ./support-log.xlsx
+      sheetlog init --sheet gsheet:new --title "Support Log" --share lead@example.com
+      sheetlog init --sheet https://docs.google.com/spreadsheets/d/<ID>/edit
+
+    \b
+    Exit status: 0 ok, 1 problems found or bad input, 2 usage, configuration
+    or access problem.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="sheetlog: %(message)s",
+    )
+    if not debug:
+        logging.getLogger("urllib3").setLevel(logging.WARNING)

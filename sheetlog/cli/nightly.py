@@ -1,0 +1,197 @@
+"""The nightly job: ``validate`` then ``archive``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import click
+
+from ..errors import ConfigError
+from ..log import open as open_log
+from ..validation import ValidationReport, count
+from .group import cli, emit_json, format_option, target_options
+
+# --- validate ---------------------------------------------------------------------------
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--fix", is_flag=True, help="Rewrite what normalizes without guessing; Audit keeps each fix."
+)
+@click.option("--no-flag", is_flag=True, help="Only read and report: write nothing to the sheet.")
+@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit status.")
+@click.option(
+    "--stale-days",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="Warn about tickets open for more than this many days.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json prints one machine-readable document; csv one line per problem.",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Also write the JSON report to FILE.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    sheet: str | None,
+    credentials: str | None,
+    fix: bool,
+    no_flag: bool,
+    strict: bool,
+    stale_days: int,
+    output: str,
+    report_file: str | None,
+) -> None:
+    """Check every Log row against the template and flag the bad ones in the sheet.
+
+    The Validation cell of each bad row says what is wrong and the offending
+    cells are highlighted; rows that are now valid get both cleared. A pass
+    that would change nothing writes nothing.
+
+    \b
+    Examples:
+      sheetlog validate --sheet demo/support-log.xlsx
+      sheetlog validate --sheet gsheet:<ID> --credentials key.json --report report.json
+      sheetlog validate --no-flag --format json          # read only, for scripts
+      sheetlog validate --fix --strict --stale-days 30
+
+    \b
+    Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings,
+    with --strict), 2 usage, configuration or access problem.
+    """
+    if fix and no_flag:
+        raise click.UsageError("--fix writes to the sheet, so it cannot go with --no-flag")
+    with open_log(sheet, credentials) as support_log:
+        report = support_log.validate(
+            fix=fix, flag=not no_flag, strict=strict, stale_days=stale_days
+        )
+    if report_file:
+        write_report(report_file, report.to_json())
+    if output == "json":
+        emit_json(report.to_json())
+    elif output == "csv":
+        emit_csv(report)
+    else:
+        show_validation(report)
+    ctx.exit(report.exit_code)
+
+
+def write_report(path: str, data: dict[str, Any]) -> None:
+    """Write the JSON report to ``path``; a failure is a configuration problem (exit 2)."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+    except OSError as exc:
+        raise ConfigError(f"--report {path}: cannot write it: {exc.strerror}") from exc
+
+
+def emit_csv(report: ValidationReport) -> None:
+    """One CSV line per problem, with a header line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "ticket_id", "column", "severity", "code", "message"])
+    for p in report.problems:
+        writer.writerow([p.row, p.ticket_id, p.column, p.severity, p.code, p.message])
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def show_validation(report: ValidationReport) -> None:
+    """The terminal report: a table of problems, the fixes, the totals and where to look."""
+    if report.problems:
+        table = [("ROW", "TICKET ID", "COLUMN", "SEVERITY", "PROBLEM")]
+        table += [
+            (str(p.row), p.ticket_id, p.column or "(header)", p.severity, p.message)
+            for p in report.problems
+        ]
+        widths = [max(len(line[i]) for line in table) for i in range(4)]
+        for line in table:
+            cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+            click.echo("  ".join([*cells, line[4]]))
+        click.echo()
+    if report.fixes:
+        click.echo(f"Fixed {count(len(report.fixes), 'cell')}:")
+        for fixed in report.fixes:
+            click.echo(f"  {fixed.describe()}")
+    click.echo(
+        f"Checked {count(report.rows_checked, 'row')}: {count(report.errors, 'error')},"
+        f" {count(report.warnings, 'warning')}" + (" (--strict)" if report.strict else "")
+    )
+    for note in report.notes:
+        click.echo(note)
+    if report.written:
+        click.echo(
+            f"Flagged {count(len(report.flagged), 'row')}, cleared {len(report.cleared)}:"
+            f" see the Validation column of the Log tab in {report.location}"
+        )
+    elif not report.notes:
+        state = "flags already up to date" if report.problems else "nothing to flag"
+        click.echo(f"{report.location}: {state}; nothing written")
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--older-than",
+    default="7d",
+    show_default=True,
+    metavar="AGE",
+    help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
+@click.option(
+    "--archive-to",
+    metavar="TARGET",
+    help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
+)
+@format_option
+def archive(
+    sheet: str | None,
+    credentials: str | None,
+    older_than: str,
+    dry_run: bool,
+    archive_to: str | None,
+    output: str,
+) -> None:
+    """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
+
+    Rows with validation errors stay in Log, and so does a row someone edits
+    while the pass runs; it goes on a later pass. Killed or run twice, every
+    row still ends up exactly once in Log or in one archive tab.
+
+    \b
+    Examples:
+      sheetlog archive --dry-run
+      sheetlog archive --older-than 30d --sheet gsheet:<ID>
+      sheetlog archive --format json
+      sheetlog archive --archive-to archive-2025.xlsx
+    """
+    destination = open_log(archive_to, credentials) if archive_to else None
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)
+    if output == "json":
+        emit_json({**result.to_dict(), "dry_run": dry_run})
+        return
+    verb = "would move" if dry_run else "moved"
+    for tab, moved in sorted(result.tabs.items()):
+        click.echo(f"{tab}: {verb} {count(moved, 'row')}")
+    click.echo(
+        f"{verb} {count(result.moved, 'row')}; kept in Log:"
+        f" {result.kept_invalid} with validation errors, {result.kept_changed} changed meanwhile"
+    )
