@@ -1,0 +1,192 @@
+"""``make bench`` (``python -m bench``) and ``make bench-quick`` (``--quick``).
+
+Runs the Google-side and local-workbook measurements as jobs, two at a time (the
+machine's cores), writes ``bench/results.md`` and ``bench/results.json``, and prints
+PASS or MISS against each target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from . import google, report
+from .google import GoogleResult
+from .local import PASSES, Forker, LocalResult, Sample, summarize
+
+T = TypeVar("T")
+WORKERS = 2
+FULL_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (1_000, 10_000)
+GOOGLE_SIZES = (1_000, 10_000)
+ACTIONS = ("archive", "validate", "load-save", "summary", "read-excel")  # longest first
+NOTES = [
+    "Jobs run two at a time, one per core: the Google measurements and the workbook"
+    " builds beside the timings, and every floor under the same conditions as the passes.",
+    "Repeats: the median of 5 at 1,000 and 10,000 rows; 1 at 100,000 rows, where one bare"
+    " openpyxl load+save alone takes a minute or two and `make bench` must end within"
+    " 10 minutes on 2 cores.",
+    "Google calls are measured at 1,000 and 10,000 rows. 100,000 rows are not sent through"
+    " the in-memory fake, which copies a sheet on every write and would take longer than"
+    " the whole bench; every pass's request count is built from a fixed list of requests,"
+    " the same at both sizes (import aside, below).",
+    "Peak memory is measured in a process forked from an interpreter that has already"
+    " imported sheetlog, pandas and openpyxl, so library code pages it never touches are"
+    " not counted (some 30 MB less than a fresh `sheetlog` process).",
+]
+
+
+class Runner:
+    """A pool of workers, each with its own ``Forker`` for the timed jobs."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(workers)
+        self._local = threading.local()
+        self._forkers: list[Forker] = []
+        self._lock = threading.Lock()
+        self.began = time.perf_counter()
+
+    def forker(self) -> Forker:
+        """This worker's forker, started on first use."""
+        if not hasattr(self._local, "forker"):
+            self._local.forker = Forker()
+            with self._lock:
+                self._forkers.append(self._local.forker)
+        forker: Forker = self._local.forker
+        return forker
+
+    def submit(self, label: str, work: Callable[[], T]) -> Future[T]:
+        """Queue ``work``; print when it ends."""
+
+        def run() -> T:
+            began = time.perf_counter()
+            result = work()
+            print(
+                f"[{time.perf_counter() - self.began:6.0f} s] {label}"
+                f" ({time.perf_counter() - began:.1f} s)",
+                flush=True,
+            )
+            return result
+
+        return self.pool.submit(run)
+
+    def close(self) -> None:
+        """Wait for every job and end the forkers."""
+        self.pool.shutdown()
+        for forker in self._forkers:
+            forker.close()
+
+
+def _python(*args: str) -> str:
+    """Run ``python -m ARGS`` and return what it printed."""
+    done = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def run(quick: bool, folder: Path) -> tuple[list[GoogleResult], list[LocalResult]]:
+    """Every measurement of the bench; the jobs are queued longest first."""
+    sizes = QUICK_SIZES if quick else FULL_SIZES
+    runner = Runner(WORKERS)
+    try:
+        builds: dict[int, Future[str]] = {}
+        passes: dict[int, Future[str]] = {}
+        for rows in sorted(sizes, reverse=True):
+            path = folder / f"log-{rows}.xlsx"
+            builds[rows] = runner.submit(
+                f"built the {rows:,}-row workbook",
+                partial(_python, "bench.local", "build", str(rows), str(path)),
+            )
+            if rows in GOOGLE_SIZES:
+                passes[rows] = runner.submit(
+                    f"Google passes at {rows:,} rows",
+                    partial(_python, "bench.google", "passes", str(rows)),
+                )
+            if rows == google.BASELINE_ROWS:
+                baselines = runner.submit(
+                    f"gspread baselines at {rows:,} rows",
+                    partial(_python, "bench.google", "baselines", str(rows)),
+                )
+        samples: dict[int, dict[str, list[Future[Sample]]]] = {}
+        for rows in sorted(sizes, reverse=True):
+            built = builds[rows], folder / f"log-{rows}.xlsx"
+            samples[rows] = {action: [] for action in ACTIONS}
+            for repeat in range(1 if rows >= 100_000 else 5):
+                for action in ACTIONS:
+                    samples[rows][action].append(
+                        runner.submit(
+                            f"{action} at {rows:,} rows, repeat {repeat + 1}",
+                            partial(_timed, runner, *built, action),
+                        )
+                    )
+        found = google.baselines_from_json(baselines.result())
+        google_results = []
+        for rows in sorted(passes):
+            results, turns = google.passes_from_json(passes[rows].result())
+            google_results += google.with_baselines(results, turns, found)
+        local_results = []
+        for rows in sorted(samples):
+            measured = samples[rows].items()
+            done = {action: [f.result() for f in futures] for action, futures in measured}
+            local_results += summarize(rows, done)
+    finally:
+        runner.close()
+    order = {name: n for n, name in enumerate(PASSES)}
+    local_results.sort(key=lambda r: (order[r.name], r.rows))
+    return google_results, local_results
+
+
+def _timed(runner: Runner, build: Future[str], path: Path, action: str) -> Sample:
+    """One timed action on a fresh copy of the built workbook, once it is built."""
+    args = json.loads(build.result())
+    return runner.forker().measure(action, path, args[action])
+
+
+def _import_note(results: list[GoogleResult]) -> str:
+    """Why import's calls grow: one write per 2 MB, in rows of this log."""
+    biggest = max((r for r in results if r.name == google.IMPORT), key=lambda r: r.rows)
+    per_write = 2_000_000 / (biggest.cost.bytes / biggest.rows)
+    return (
+        "import writes in requests of at most 2 MB (Google's advised payload size), so its"
+        f" calls grow with the size of the file: one write per ~{per_write:,.0f} rows of"
+        " this log, never one per row."
+    )
+
+
+def main() -> None:
+    """Measure, write the results, print the targets; exit 1 when one is missed."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 rows only")
+    parser.add_argument("--out", type=Path, default=report.HERE, help="where results go")
+    options = parser.parse_args()
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sheetlog-bench-") as folder:
+        google_results, local_results = run(options.quick, Path(folder))
+    env = report.environment(options.quick)
+    env["bench_seconds"] = round(time.perf_counter() - began)
+    checked = report.targets(google_results, local_results)
+    notes = [*NOTES, _import_note(google_results)]
+    options.out.mkdir(parents=True, exist_ok=True)
+    report.write_json(options.out / "results.json", env, google_results, local_results, checked)
+    text = report.markdown(env, google_results, local_results, checked, notes)
+    (options.out / "results.md").write_text(text)
+    print()
+    for target in checked:
+        verdict = "PASS" if target.met else "MISS"
+        print(f"{verdict}  {target.name}: {target.measured} (target {target.target})")
+    print(f"\n{options.out / 'results.md'} and results.json written in {env['bench_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
