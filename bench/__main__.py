@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -95,7 +97,17 @@ def _python(*args: str) -> str:
     return done.stdout
 
 
-def run(quick: bool, folder: Path) -> tuple[list[GoogleResult], list[LocalResult]]:
+@dataclass
+class Measured:
+    """Everything one run measured, plus the facts the notes quote."""
+
+    google: list[GoogleResult]
+    local: list[LocalResult]
+    summary_vs_save: dict[int, float]  # rows -> summary seconds / load+save seconds
+    archived: dict[int, int]  # rows -> rows the Google archive pass moved
+
+
+def run(quick: bool, folder: Path) -> Measured:
     """Every measurement of the bench; the jobs are queued longest first."""
     sizes = QUICK_SIZES if quick else FULL_SIZES
     runner = Runner(WORKERS)
@@ -132,19 +144,52 @@ def run(quick: bool, folder: Path) -> tuple[list[GoogleResult], list[LocalResult
                     )
         found = google.baselines_from_json(baselines.result())
         google_results = []
+        archived = {}
         for rows in sorted(passes):
             results, turns = google.passes_from_json(passes[rows].result())
             google_results += google.with_baselines(results, turns, found)
+            archived[rows] = turns[google.ARCHIVE]
         local_results = []
+        summary_vs_save = {}
         for rows in sorted(samples):
             measured = samples[rows].items()
             done = {action: [f.result() for f in futures] for action, futures in measured}
             local_results += summarize(rows, done)
+            summary_vs_save[rows] = _median(done["summary"]) / _median(done["load-save"])
     finally:
         runner.close()
     order = {name: n for n, name in enumerate(PASSES)}
     local_results.sort(key=lambda r: (order[r.name], r.rows))
-    return google_results, local_results
+    return Measured(google_results, local_results, summary_vs_save, archived)
+
+
+def _median(samples: list[Sample]) -> float:
+    return statistics.median(sample.seconds for sample in samples)
+
+
+def _archive_note(results: list[GoogleResult], archived: dict[int, int]) -> str:
+    """How many rows one archive pass can move before Google refuses its largest request."""
+    rows = max(archived)
+    run = next(r for r in results if r.name == google.ARCHIVE and r.rows == rows)
+    per_row = run.cost.largest / archived[rows]
+    return (
+        f"archive sends each moved row in its largest request ({run.cost.largest:,} bytes"
+        f" for {archived[rows]:,} rows, ~{per_row:,.0f} bytes a row). Google refuses a"
+        f" request over 10,485,760 bytes, so one pass can move about"
+        f" {10_485_760 / per_row:,.0f} rows; a first archive of a bigger backlog is done"
+        " in steps of `--older-than` (oldest first), and the nightly pass moves a day's rows."
+    )
+
+
+def _summary_note(summary_vs_save: dict[int, float]) -> str:
+    """Why summary cannot meet a target set against a read: it writes its tab."""
+    ratios = ", ".join(f"{ratio:.2f}x at {rows:,}" for rows, ratio in summary_vs_save.items())
+    return (
+        "summary writes its tab into the workbook, so openpyxl must load the whole workbook"
+        " (not in its read-only mode, which pandas uses) and save it again: that floor alone"
+        " is about twice a `pandas.read_excel` of the Log tab. Against one bare openpyxl"
+        f" load+save of the same file, summary takes {ratios} rows."
+    )
 
 
 def _timed(runner: Runner, build: Future[str], path: Path, action: str) -> Sample:
@@ -172,11 +217,17 @@ def main() -> None:
     options = parser.parse_args()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sheetlog-bench-") as folder:
-        google_results, local_results = run(options.quick, Path(folder))
+        measured = run(options.quick, Path(folder))
+    google_results, local_results = measured.google, measured.local
     env = report.environment(options.quick)
     env["bench_seconds"] = round(time.perf_counter() - began)
     checked = report.targets(google_results, local_results)
-    notes = [*NOTES, _import_note(google_results)]
+    notes = [
+        *NOTES,
+        _import_note(google_results),
+        _archive_note(google_results, measured.archived),
+        _summary_note(measured.summary_vs_save),
+    ]
     options.out.mkdir(parents=True, exist_ok=True)
     report.write_json(options.out / "results.json", env, google_results, local_results, checked)
     text = report.markdown(env, google_results, local_results, checked, notes)

@@ -40,10 +40,11 @@ ARCHIVE = "archive half the rows"
 
 @dataclass(frozen=True)
 class Cost:
-    """Requests and request-body bytes."""
+    """Requests, request-body bytes, and the body of the largest request."""
 
     calls: int
     bytes: int
+    largest: int = 0
 
     @property
     def minutes(self) -> float:
@@ -66,6 +67,7 @@ class Baseline:
         return Cost(
             self.fixed.calls + round(self.loop.calls * scale),
             self.fixed.bytes + round(self.loop.bytes * scale),
+            max(self.fixed.largest, self.loop.largest),
         )
 
 
@@ -103,7 +105,8 @@ class Meter:
         spent: list[Cost] = []
         yield spent
         calls = self.fake.calls[first:]
-        spent.append(Cost(len(calls), sum(call.bytes for call in calls)))
+        sizes = [call.bytes for call in calls]
+        spent.append(Cost(len(sizes), sum(sizes), max(sizes, default=0)))
 
 
 def _creds() -> Credentials:
@@ -134,7 +137,7 @@ def measure_baselines(log: Log) -> dict[str, Baseline]:
         meter = Meter(fake)
         validate = _validate_baseline(fake, meter, log)
         baselines = {
-            IMPORT: _import_baseline(fake, meter, log),
+            IMPORT: import_baseline(fake, meter, log),
             APPEND: _append_baseline(fake, meter, log),
             VALIDATE: validate,
             VALIDATE_AGAIN: validate,  # a script that does not compare rewrites every flag
@@ -224,7 +227,7 @@ def _header_only(fake: FakeSheets) -> str:
     return sid
 
 
-def _import_baseline(fake: FakeSheets, meter: Meter, log: Log) -> Baseline:
+def import_baseline(fake: FakeSheets, meter: Meter, log: Log) -> Baseline:
     """``append_row`` for each row of the export."""
     sid = _header_only(fake)
     with meter.cost() as fixed:

@@ -178,20 +178,20 @@ def markdown(
         "and the move-row pattern for archive (`append_row` to the archive tab, then",
         "`delete_rows`, per row).",
         "",
-        "| pass | rows | calls | bytes | time at quota | baseline calls | baseline bytes"
-        " | baseline time at quota | fewer calls |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| pass | rows | calls | bytes | largest request | time at quota | baseline calls"
+        " | baseline bytes | baseline time at quota | fewer calls |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in google:
         if r.baseline is None:
             lines.append(
                 f"| {r.name} | {r.rows:,} | {r.cost.calls} | {r.cost.bytes:,}"
-                f" | {fits_quota(r.cost)} | - | - | - | - |"
+                f" | {r.cost.largest:,} | {fits_quota(r.cost)} | - | - | - | - |"
             )
             continue
         star = "*" if r.extrapolated else ""
         lines.append(
-            f"| {r.name} | {r.rows:,} | {r.cost.calls} | {r.cost.bytes:,}"
+            f"| {r.name} | {r.rows:,} | {r.cost.calls} | {r.cost.bytes:,} | {r.cost.largest:,}"
             f" | {fits_quota(r.cost)} | {r.baseline.calls:,}{star} | {r.baseline.bytes:,}{star}"
             f" | {fits_quota(r.baseline)}{star} | {r.baseline.calls / r.cost.calls:,.0f}x |"
         )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bench.data import COLUMNS, generate
-from bench.google import IMPORT, measure_baselines, measure_passes, with_baselines
+from bench.google import IMPORT, Meter, import_baseline, measure_passes, with_baselines
+from tests.fakesheets import FakeSheets
 
 
 def test_the_generator_is_deterministic_and_types_some_rows_badly() -> None:
@@ -14,7 +15,9 @@ def test_the_generator_is_deterministic_and_types_some_rows_badly() -> None:
     assert len({record["Ticket ID"] for record in log.records}) == 200
 
 
-def test_the_google_measurement_counts_each_pass_and_scales_its_baseline() -> None:
+def test_the_google_measurement_counts_each_pass_and_scales_its_baseline(
+    fake: FakeSheets,
+) -> None:
     log = generate(50)
     results, turns = measure_passes(log)
     calls = {result.name: result.cost.calls for result in results}
@@ -28,8 +31,10 @@ def test_the_google_measurement_counts_each_pass_and_scales_its_baseline() -> No
         "summary": 2,
     }
     assert all(result.cost.bytes > 0 for result in results if result.cost.calls > 1)
-    small = generate(10)
-    baselines = {IMPORT: measure_baselines(small)[IMPORT]}
-    imported = next(r for r in with_baselines(results, turns, baselines) if r.name == IMPORT)
+    baseline = import_baseline(fake, Meter(fake), generate(10))
+    assert (baseline.loop.calls, baseline.turns) == (10, 10)
+    imported = next(
+        r for r in with_baselines(results, turns, {IMPORT: baseline}) if r.name == IMPORT
+    )
     assert imported.extrapolated and imported.baseline is not None
-    assert imported.baseline.calls == baselines[IMPORT].fixed.calls + 50
+    assert imported.baseline.calls == baseline.fixed.calls + 50
