@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,15 @@ NOTES = [
     " the in-memory fake, which copies a sheet on every write and would take longer than"
     " the whole bench; every pass's request count is built from a fixed list of requests,"
     " the same at both sizes (import aside, below).",
+    "Wall times vary by a fifth or so from run to run on a shared machine (the load"
+    " average at the end of the run is in results.json); each ratio compares a pass with"
+    " its floor measured in the same run on the same file.",
+    "archive beyond the floor: in a cProfile of archive on 30,000 rows, openpyxl's load"
+    " and save take 70% of the time, building the cells of the staging copy (what makes"
+    " the pass crash-safe on Google; a local workbook builds it in memory and drops it"
+    " unsaved) and of the archive copies 17%, and the checks of every row (the same as"
+    " validate's) 9%. Sparing a local workbook the staging copy needs a backend that"
+    " says its writes are atomic, a design change left for later.",
     "Peak memory is measured in a process forked from an interpreter that has already"
     " imported sheetlog, pandas and openpyxl, so library code pages it never touches are"
     " not counted (some 30 MB less than a fresh `sheetlog` process).",
@@ -221,6 +231,7 @@ def main() -> None:
     google_results, local_results = measured.google, measured.local
     env = report.environment(options.quick)
     env["bench_seconds"] = round(time.perf_counter() - began)
+    env["load_average"] = [round(load, 2) for load in os.getloadavg()]
     checked = report.targets(google_results, local_results)
     notes = [
         *NOTES,
