@@ -145,8 +145,10 @@ def stage_ops(
         ops.append(AddTab(STAGING_TAB, (*header, *STAGING_EXTRA), hidden=True))
     width = len(header)
     staged = tuple((*_padded(r.values, width), r.tab, pass_id) for r in rows)
-    ops.append(AppendRows(STAGING_TAB, staged))
+    # delete first: in one atomic write the order changes nothing but the peak memory of
+    # a local workbook, which never holds the moving rows twice
     ops.append(DeleteRowsIfUnchanged(LOG_TAB, tuple(r.values for r in rows)))
+    ops.append(AppendRows(STAGING_TAB, staged))
     return ops
 
 

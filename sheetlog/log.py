@@ -236,8 +236,10 @@ class SupportLog:
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
             ops = archiving.finish_ops(snapshot, snapshot, template, pending, result)
+            # staging goes first: the same atomic write, but a local workbook frees its
+            # rows before their archive copies are made
             self.commit(
-                "archive", [*ops, drop], LOG_TAB, str(result.moved), archiving.describe(result)
+                "archive", [drop, *ops], LOG_TAB, str(result.moved), archiving.describe(result)
             )
             return
         with archive_to.backend.transaction():

@@ -261,17 +261,24 @@ class LocalBackend(Backend):
 
 
 def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellValue]]:
-    """A sheet's values, ragged like the Sheets API: no trailing empty cells or rows."""
-    rows: list[list[CellValue]] = []
-    last = 0
-    for values in sheet.iter_rows(values_only=True, max_row=limit):
-        row = list(values)
-        while row and (row[-1] is None or row[-1] == ""):
-            row.pop()
-        rows.append(row)
-        if row:
-            last = len(rows)
-    return rows[:last]
+    """A sheet's values, ragged like the Sheets API: no trailing empty cells or rows.
+
+    Read from the cells the sheet holds: openpyxl's ``iter_rows`` would create a cell
+    object for every blank position of the grid, costing time and memory on big logs.
+    """
+    last = sheet.max_row if limit is None else min(limit, sheet.max_row)
+    rows: list[list[CellValue]] = [[] for _ in range(last)]
+    for (r, c), cell in sheet._cells.items():
+        value = cell._value
+        if r > last or value is None or value == "":
+            continue
+        row = rows[r - 1]
+        if len(row) < c:
+            row.extend([None] * (c - len(row)))
+        row[c - 1] = value
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _frozen_rows(sheet: Worksheet) -> int:
@@ -334,10 +341,14 @@ def _delete_rows(sheet: Worksheet, doomed: set[int]) -> None:
 
 
 def _last_content_row(sheet: Worksheet) -> int:
-    """The last sheet row that holds a value (formats and validations do not count)."""
+    """The last sheet row that holds a value (formats and validations do not count);
+    looks cells up without creating them, as ``sheet[row]`` would."""
+    cells = sheet._cells
     for row in range(sheet.max_row, 0, -1):
-        if any(c.value not in (None, "") for c in sheet[row]):
-            return row
+        for col in range(1, sheet.max_column + 1):
+            cell = cells.get((row, col))
+            if cell is not None and cell._value not in (None, ""):
+                return row
     return 0
 
 
@@ -370,7 +381,7 @@ def _apply(book: Workbook, op: Op) -> None:
             expected = {_comparable(row) for row in rows}
             doomed = {
                 number
-                for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2)
+                for number, values in enumerate(_sheet_rows(sheet)[1:], 2)
                 if _comparable(values) in expected
             }
             _delete_rows(sheet, doomed)
