@@ -31,7 +31,6 @@ from .recording import (
     Change,
     Record,
     Rejected,
-    chunk_rows,
     describe_changes,
     plan_append,
     plan_import,
@@ -158,7 +157,9 @@ class SupportLog:
         """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
 
         Crash-safe and idempotent; see ``sheetlog.archive`` for how. On Google a pass
-        costs at most 4 calls whatever the number of rows; a workbook is saved once.
+        costs 4 calls whatever the number of rows, unless the rows to move exceed one
+        request's advised 2 MB: then each further batch of them costs 4 more (stage,
+        read, finish, read). A workbook is saved once.
         ``archive_to`` puts the archive tabs in another log (for a live sheet nearing
         Google's cell limit), with the same guarantees.
         """
@@ -173,16 +174,18 @@ class SupportLog:
                 result.tabs = archiving.count_targets(chosen)
                 result.moved = len(chosen)
                 return result
-            if chosen:
-                pass_id = new_op_id()
-                header = snapshot.tabs[LOG_TAB].header
-                exists = snapshot.tab(archiving.STAGING_TAB) is not None
-                ops = archiving.stage_ops(header, chosen, pass_id, exists)
-                self.write_once(ops, lambda snap: pass_id in archiving.staged_passes(snap))
-                snapshot = self.backend.read()
-            pending = archiving.staged_rows(snapshot, template)
-            if pending:
-                self._finish_archive(snapshot, template, pending, result, archive_to)
+            header = snapshot.tabs[LOG_TAB].header
+            batches = self.backend.chunks(
+                chosen, lambda rows: archiving.stage_ops(header, list(rows), "", False)
+            ) or [[]]  # no new rows: still finish what an interrupted pass staged
+            for batch in batches:
+                if batch:
+                    snapshot = self._stage(snapshot, header, batch)
+                pending = archiving.staged_rows(snapshot, template)
+                if pending:
+                    self._finish_archive(snapshot, template, pending, result, archive_to)
+                    if len(batches) > 1:
+                        snapshot = self.backend.read()
         return result
 
     def verify(self, against: str | None = None) -> Verification:
@@ -223,6 +226,17 @@ class SupportLog:
                 details = f"{action} {', '.join(titles)} (older than {older_than})"
                 self.commit("retention", ops, ", ".join(titles), str(result.cells), details)
         return result
+
+    def _stage(
+        self, snapshot: Snapshot, header: list[str], batch: list[archiving.Staged]
+    ) -> Snapshot:
+        """Archive step 2 for one batch (copy to staging, delete from Log if unchanged);
+        returns the log as it is afterwards (step 3)."""
+        pass_id = new_op_id()
+        exists = snapshot.tab(archiving.STAGING_TAB) is not None
+        ops = archiving.stage_ops(header, batch, pass_id, exists)
+        self.write_once(ops, lambda snap: pass_id in archiving.staged_passes(snap))
+        return self.backend.read()
 
     def _finish_archive(
         self,
@@ -464,7 +478,9 @@ class SupportLog:
             )
             if all_or_nothing and plan.rejected:
                 return ImportResult([], plan.skipped, plan.rejected, 0)
-            chunks = chunk_rows(plan.sheet_rows, self.backend.write_size, self.backend.write_limit)
+            chunks = self.backend.chunks(
+                plan.sheet_rows, lambda rows: [AppendRows(LOG_TAB, tuple(rows))]
+            )
             tickets = [str(row[template.roles.id]) for row in plan.rows]
             done = 0
             for number, chunk in enumerate(chunks, start=1):

@@ -27,7 +27,6 @@ from .workbook import LOG_TAB, data_rows
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_RANDOM_CHARS = 5
-WRITE_HEADROOM = 8_000  # bytes kept free in each write for its Audit line
 
 Row = tuple[Stored, ...]
 
@@ -431,26 +430,3 @@ def _contents(snapshot: Snapshot, template: Template) -> set[Row]:
             raw = {k: v for k, v in row_values(tab.header, cells).items() if k in template.by_name}
             found.add(_content(template, model.check(raw).values))
     return found
-
-
-def chunk_rows(
-    rows: Sequence[Row], size: Callable[[Sequence[Op]], int], limit: int | None
-) -> list[list[Row]]:
-    """Split rows so each chunk's write stays under ``limit`` bytes (one chunk without a limit)."""
-    if limit is None:
-        return [list(rows)] if rows else []
-    envelope = size([AppendRows(LOG_TAB, ())])
-    budget = limit - WRITE_HEADROOM - envelope
-    chunks: list[list[Row]] = []
-    current: list[Row] = []
-    used = 0
-    for row in rows:
-        cost = size([AppendRows(LOG_TAB, (row,))]) - envelope + 2  # the row, and ", "
-        if current and used + cost > budget:
-            chunks.append(current)
-            current, used = [], 0
-        current.append(row)
-        used += cost
-    if current:
-        chunks.append(current)
-    return chunks

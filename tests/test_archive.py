@@ -363,3 +363,24 @@ def test_archive_to_another_workbook_keeps_the_same_guarantees(
     assert len(tickets(any_log, "Log")) == 5 and sum(before.values()) == 8
     again = any_log.log.archive(now=NOW, archive_to=elsewhere)
     assert again.moved == 0
+
+
+def test_a_backlog_bigger_than_one_request_moves_in_batches(
+    google_log: LogUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = google_log.fake
+    assert fake is not None
+    rows = [entry(f"T-{i:03}", "Resolved", "2025-09-10 09:00 UTC") for i in range(60)]
+    seed(google_log, rows)
+    before = everything(google_log)
+    monkeypatch.setattr(type(google_log.log.backend), "write_limit", 60_000)
+    fake.calls.clear()
+    assert google_log.log.archive(now=NOW).moved == 60
+    writes = [c for c in fake.calls if c.method_id == "spreadsheets.batchUpdate"]
+    assert len(writes) >= 4  # at least two batches of stage + finish
+    assert all(c.bytes < 60_000 for c in writes)
+    assert everything(google_log) == before
+    assert google_log.log.verify().ok  # one chain across the batches
+    assert [str(r[-1]).split(":")[0] for r in google_log.values("Archive 2025-09")[1:]] == [
+        str(n) for n in range(1, 61)
+    ]
