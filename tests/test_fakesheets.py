@@ -10,7 +10,7 @@ import requests
 from google.oauth2.credentials import Credentials
 from gspread.utils import ValueInputOption
 
-from tests.fakesheets import Call, FakeSheets
+from tests.fakesheets import Call, FakeSheets, fieldmask
 
 pytest_plugins = ["tests.fakesheets.pytest_plugin"]
 
@@ -121,6 +121,47 @@ def test_partial_response_field_masks(fake_sheets: FakeSheets, sid: str) -> None
         {"values": [{"formattedValue": "Customer"}]},
         {"values": [{"formattedValue": "Ann"}]},
     ]
+
+
+def test_masked_gets_answer_the_whole_response_cut_by_the_mask(
+    fake_sheets: FakeSheets, sid: str
+) -> None:
+    """The fake renders only what a mask selects; that must never change the answer."""
+    fake_sheets.set_values(sid, "Log", [HEADER, ["T-1", "Ann", 3, True], ["T-2"]])
+    column_c = {"sheetId": 0, "startRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3}
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "email"}]}}
+    wide = {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}
+    r = batch(
+        sid,
+        {"setDataValidation": {"range": column_c, "rule": rule}},
+        {
+            "updateDimensionProperties": {
+                "range": wide,
+                "properties": {"pixelSize": 250},
+                "fields": "pixelSize",
+            }
+        },
+        row_metadata("ticket:T-1", 1),
+        {"addNamedRange": {"namedRange": {"name": "Tickets", "range": column_c}}},
+        {"addSheet": {"properties": {"title": "Empty"}}},
+    )
+    assert r.status_code == 200
+    masks = [
+        "sheets(properties(title),data(rowData(values(effectiveValue))))",
+        "sheets.data.rowData.values(effectiveValue,dataValidation,userEnteredFormat.numberFormat)",
+        "sheets.data(rowMetadata,columnMetadata(pixelSize))",
+        "sheets.data.rowMetadata.developerMetadata.metadataKey",
+        "sheets(data(*))",
+        "sheets/data/startRow,spreadsheetId",
+        "namedRanges,sheets.properties",
+        "*",
+    ]
+    for ranges in ([], ["Log!B2:C9", "Empty!A1:B2"]):
+        params: dict[str, Any] = {"includeGridData": "true", "ranges": ranges}
+        whole = requests.get(f"{API}/{sid}", params=params, timeout=5).json()
+        for mask in masks:
+            cut = requests.get(f"{API}/{sid}", params={**params, "fields": mask}, timeout=5)
+            assert cut.json() == fieldmask.select(whole, fieldmask.parse(mask)), (ranges, mask)
 
 
 # -- reads ----------------------------------------------------------------------------------------
@@ -334,6 +375,44 @@ def test_delete_duplicates(fake_sheets: FakeSheets, sid: str) -> None:
         ["T-1", "Ann", "email"],
         ["T-2", "Bob", "email"],
         ["T-3", "Cy", "email"],
+    ]
+
+
+def test_rows_move_within_part_of_the_columns_and_failed_batches_change_nothing(
+    fake_sheets: FakeSheets, sid: str
+) -> None:
+    rows = [HEADER, ["T-1", "Ann", "x", "1"], ["t-1", "ann", "y", "2"], ["T-2", "Bob", "z", "3"]]
+    fake_sheets.set_values(sid, "Log", rows)
+    before = fake_sheets.grid(sid, "Log")
+
+    def dedupe(c0: int, c1: int) -> dict[str, Any]:
+        span = {"sheetId": 0, "startRowIndex": 1, "startColumnIndex": c0, "endColumnIndex": c1}
+        return {"deleteDuplicates": {"range": span}}
+
+    sort = {
+        "sortRange": {
+            "range": {"sheetId": 0, "startRowIndex": 1, "startColumnIndex": 2},
+            "sortSpecs": [{"dimensionIndex": 3, "sortOrder": "DESCENDING"}],
+        }
+    }
+    failing = {"deleteSheet": {"sheetId": 12345}}
+    for moves in ([dedupe(0, 26)], [dedupe(0, 2)], [sort], [dedupe(0, 26), sort]):
+        assert batch(sid, *moves, failing).status_code == 400
+        assert fake_sheets.grid(sid, "Log") == before
+    assert batch(sid, dedupe(0, 2)).json()["replies"][0]["deleteDuplicates"] == {
+        "duplicatesRemovedCount": 1
+    }
+    assert fake_sheets.values(sid, "Log") == [
+        HEADER,
+        ["T-1", "Ann", "x", "1"],
+        ["T-2", "Bob", "y", "2"],
+        [None, None, "z", "3"],
+    ]
+    assert batch(sid, sort).status_code == 200
+    assert fake_sheets.values(sid, "Log")[1:] == [
+        ["T-1", "Ann", "z", "3"],
+        ["T-2", "Bob", "y", "2"],
+        [None, None, "x", "1"],
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import cells, fieldmask
 from .a1 import Bounds
+from .copying import clone
 from .errors import Invalid
 from .state import COLUMNS, ROWS, Json, RequestError, Sheet, Spreadsheet
 
@@ -61,10 +62,15 @@ def _mask(req: Json) -> fieldmask.Tree:
         raise RequestError(str(e)) from None
 
 
+def _cell_mask(req: Json) -> fieldmask.Tree:
+    """A CellData update mask without the read-only fields (they are recomputed)."""
+    return {k: v for k, v in _mask(req).items() if k not in READ_ONLY_CELL_FIELDS}
+
+
 def _write_cell(cell: Json, source: Json, tree: fieldmask.Tree) -> None:
-    """Apply a CellData update mask; read-only fields are ignored and then recomputed."""
-    source = {k: v for k, v in source.items() if k not in READ_ONLY_CELL_FIELDS}
-    tree = {k: v for k, v in tree.items() if k not in READ_ONLY_CELL_FIELDS}
+    """Apply a ``_cell_mask``; read-only fields of source are ignored and then recomputed."""
+    if "*" in tree:
+        source = {k: v for k, v in source.items() if k not in READ_ONLY_CELL_FIELDS}
     if tree:
         fieldmask.update(cell, source, tree)
     cells.refresh(cell)
@@ -158,7 +164,7 @@ def update_spreadsheet_properties(book: Spreadsheet, req: Json) -> None:
 
 @kind("updateCells")
 def update_cells(book: Spreadsheet, req: Json) -> None:
-    tree = _mask(req)
+    tree = _cell_mask(req)
     rows = [row.get("values") or [] for row in req.get("rows") or []]
     if ("range" in req) == ("start" in req):
         raise RequestError("Exactly one of 'start' or 'range' must be set.")
@@ -189,7 +195,7 @@ def update_cells(book: Spreadsheet, req: Json) -> None:
 def append_cells(book: Spreadsheet, req: Json) -> None:
     if "tableId" in req:
         raise RequestError("FakeSheets does not implement tables (tableId)")
-    tree = _mask(req)
+    tree = _cell_mask(req)
     sheet = book.by_id(req.get("sheetId", 0))
     rows = [row.get("values") or [] for row in req.get("rows") or []]
     r0 = sheet.last_data_row() + 1
@@ -207,22 +213,33 @@ def append_cells(book: Spreadsheet, req: Json) -> None:
 @kind("repeatCell")
 def repeat_cell(book: Spreadsheet, req: Json) -> None:
     """Note: formulas are copied verbatim (Sheets would shift relative references)."""
-    tree = _mask(req)
+    tree = _cell_mask(req)
     sheet, b = book.grid_range(req.get("range") or {})
+    source = req.get("cell") or {}
+    # Cells holding the very same values (a formatted column, say) come out alike: write the
+    # first of them, copy the outcome to the others (values are shared, never changed).
+    done: dict[tuple[tuple[str, int], ...], tuple[list[Any], Json]] = {}
     for cell in sheet.cells_in(b):
-        _write_cell(cell, req.get("cell") or {}, tree)
+        key = tuple((k, id(v)) for k, v in cell.items())
+        if key in done:
+            cell.clear()
+            cell.update(done[key][1])
+        else:
+            before = list(cell.values())  # kept alive, so the ids in key stay theirs
+            _write_cell(cell, source, tree)
+            done[key] = before, cell
     sheet.trim()
 
 
 @kind("setDataValidation")
 def set_data_validation(book: Spreadsheet, req: Json) -> None:
     sheet, b = book.grid_range(req.get("range") or {})
-    rule = req.get("rule")
+    rule = clone(req.get("rule"))  # one copy, shared by the cells (values are never changed)
     if rule:
         _check_condition(book, rule.get("condition") or {})
     for cell in sheet.cells_in(b):
         if rule:
-            cell["dataValidation"] = copy.deepcopy(rule)
+            cell["dataValidation"] = rule
         else:
             cell.pop("dataValidation", None)
     sheet.trim()
@@ -277,18 +294,24 @@ def delete_duplicates(book: Spreadsheet, req: Json) -> Json:
         value = cells.python_value(cell)
         return value.casefold() if isinstance(value, str) else value
 
+    # rows past the last one holding any cell in the range are blank, kept, and stay blank
+    stop = r1
+    while stop > r0 and not any(sheet.rows[stop - 1][c0:c1]):
+        stop -= 1
     seen: set[tuple[Any, ...]] = set()
-    kept: list[list[Json]] = []
-    for r in range(r0, r1):
-        key = tuple(norm(sheet.get(r, c)) for c in columns)
-        if key not in seen or not any(v is not None for v in key):  # blank rows are kept
-            seen.add(key)
-            kept.append([copy.deepcopy(sheet.get(r, c) or {}) for c in range(c0, c1)])
-    removed = (r1 - r0) - len(kept)
-    for i, r in enumerate(range(r0, r1)):
-        row = sheet.own(r)
-        row.extend({} for _ in range(c1 - len(row)))
-        row[c0:c1] = kept[i] if i < len(kept) else [{} for _ in range(c0, c1)]
+    kept: list[int] = []
+    for r in range(r0, stop):
+        row = sheet.rows[r]
+        if any("effectiveValue" in row[c] for c in columns if c < len(row)):
+            key = tuple(norm(sheet.get(r, c)) for c in columns)
+            if any(v is not None for v in key):  # rows blank in every column are kept
+                if key in seen:
+                    continue
+                seen.add(key)
+        kept.append(r)
+    removed = (stop - r0) - len(kept)
+    if removed:
+        sheet.move_cells(range(r0, stop), c0, c1, kept)
     sheet.trim()
     return {"deleteDuplicates": {"duplicatesRemovedCount": removed}}
 
@@ -336,8 +359,9 @@ def update_dimension_properties(book: Spreadsheet, req: Json) -> None:
     props = sheet.row_props if dim == ROWS else sheet.col_props
     if end > len(props):
         raise RequestError(f"Index {end} is beyond the grid ({len(props)}).")
-    for p in props[start:end]:
-        fieldmask.update(p, req.get("properties") or {}, tree)
+    for i in range(start, end):
+        props[i] = clone(props[i])  # property dicts may be shared with the state before
+        fieldmask.update(props[i], req.get("properties") or {}, tree)
 
 
 # -- conditional formats, protection, charts, named ranges ------------------------------------

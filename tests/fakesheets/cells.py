@@ -137,7 +137,7 @@ def set_value(cell: dict[str, Any], value: Any, user_entered: bool) -> None:
         uev = {"stringValue": str(value)}
     cell["userEnteredValue"] = uev
     if fmt and not number_format(cell):
-        cell.setdefault("userEnteredFormat", {})["numberFormat"] = fmt
+        cell["userEnteredFormat"] = {**cell.get("userEnteredFormat", {}), "numberFormat": fmt}
     refresh(cell)
 
 

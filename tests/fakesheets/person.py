@@ -67,7 +67,8 @@ class Person:
     def clear_row(self, tab: str, row: int) -> None:
         """Select a 1-based row and press Delete: values go, formats and notes stay."""
         sheet = self._sheet(tab)
-        for cell in sheet.own(row - 1):
+        for c in range(len(sheet.rows[row - 1])):
+            cell = sheet.cell(row - 1, c)
             for key in cells.VALUE_KEYS:
                 cell.pop(key, None)
         sheet.trim()

@@ -16,6 +16,7 @@ import responses
 from requests import PreparedRequest
 
 from . import batch, cells, fieldmask, values
+from .copying import clone
 from .discovery import Match, load
 from .errors import ApiError, Invalid
 from .person import Person
@@ -24,6 +25,25 @@ from .state import ROWS, Json, RequestError, Sheet, Spreadsheet
 SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
 CREATED = "2024-01-01T00:00:00.000Z"
 Route = Callable[[dict[str, str], dict[str, list[str]], Json], Json]
+# method id -> FakeSheets handler, by name: bound methods stored on the fake would form a
+# reference cycle, keeping each test's spreadsheets alive until a full garbage collection
+ROUTES = {
+    "spreadsheets.create": "_create",
+    "spreadsheets.get": "_get",
+    "spreadsheets.batchUpdate": "_batch_update",
+    "spreadsheets.values.get": "_values_get",
+    "spreadsheets.values.batchGet": "_values_batch_get",
+    "spreadsheets.values.update": "_values_update",
+    "spreadsheets.values.append": "_values_append",
+    "spreadsheets.values.clear": "_values_clear",
+    "spreadsheets.values.batchUpdate": "_values_batch_update",
+    "spreadsheets.values.batchClear": "_values_batch_clear",
+    "spreadsheets.developerMetadata.get": "_metadata_get",
+    "spreadsheets.developerMetadata.search": "_metadata_search",
+    "drive.permissions.create": "_permission_create",
+    "drive.files.create": "_file_create",
+    "drive.files.list": "_file_list",
+}
 
 
 @dataclass
@@ -48,15 +68,15 @@ class _Injection:
     apply_first: bool
 
 
-def _wire(obj: Any) -> Any:
-    """Proto-JSON style numbers: integral doubles are written without a fraction."""
-    if isinstance(obj, float) and obj.is_integer() and abs(obj) < 1e15:
-        return int(obj)
-    if isinstance(obj, dict):
-        return {k: _wire(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_wire(v) for v in obj]
-    return obj
+def _wire_number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _wire(payload: Any) -> str:
+    """JSON with proto-JSON style numbers: integral doubles are written without a fraction.
+    (A round trip through the C codec: much faster than walking big payloads in Python.)"""
+    return json.dumps(json.loads(json.dumps(payload), parse_float=_wire_number))
 
 
 def _first(params: dict[str, list[str]], name: str, default: str = "") -> str:
@@ -65,6 +85,11 @@ def _first(params: dict[str, list[str]], name: str, default: str = "") -> str:
 
 def _flag(params: dict[str, list[str]], name: str) -> bool:
     return _first(params, name, "false").lower() == "true"
+
+
+def _mask(params: dict[str, list[str]]) -> fieldmask.Tree | None:
+    """The ``fields`` partial-response mask (None: the whole response)."""
+    return fieldmask.parse(params["fields"][0]) if "fields" in params else None
 
 
 class FakeSheets:
@@ -83,23 +108,6 @@ class FakeSheets:
         self._rng = random.Random(seed)
         self._apis = load()
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        self._routes: dict[str, Route] = {
-            "spreadsheets.create": self._create,
-            "spreadsheets.get": self._get,
-            "spreadsheets.batchUpdate": self._batch_update,
-            "spreadsheets.values.get": self._values_get,
-            "spreadsheets.values.batchGet": self._values_batch_get,
-            "spreadsheets.values.update": self._values_update,
-            "spreadsheets.values.append": self._values_append,
-            "spreadsheets.values.clear": self._values_clear,
-            "spreadsheets.values.batchUpdate": self._values_batch_update,
-            "spreadsheets.values.batchClear": self._values_batch_clear,
-            "spreadsheets.developerMetadata.get": self._metadata_get,
-            "spreadsheets.developerMetadata.search": self._metadata_search,
-            "drive.permissions.create": self._permission_create,
-            "drive.files.create": self._file_create,
-            "drive.files.list": self._file_list,
-        }
 
     def __enter__(self) -> FakeSheets:
         for verb in ("GET", "POST", "PUT", "PATCH", "DELETE"):
@@ -164,7 +172,7 @@ class FakeSheets:
 
     def grid(self, sid: str, tab: str) -> list[list[dict[str, Any]]]:
         """Raw CellData dicts (copies), trailing empty cells and rows trimmed."""
-        rows = copy.deepcopy(self._sheet(sid, tab).rows)
+        rows: list[list[dict[str, Any]]] = clone(self._sheet(sid, tab).rows)
         while rows and not rows[-1]:
             rows.pop()
         return rows
@@ -268,7 +276,7 @@ class FakeSheets:
             status, payload = e.code, e.body(drive=drive)
         call.status = status
         headers = {"Content-Type": "application/json; charset=UTF-8"}
-        return status, headers, json.dumps(_wire(payload))
+        return status, headers, _wire(payload)
 
     def _handle(self, match: Match, call: Call, params: dict[str, list[str]], body: Json) -> Json:
         sid = match.path.get("spreadsheetId") or match.path.get("fileId")
@@ -282,7 +290,8 @@ class FakeSheets:
             injection.times -= 1
             if not injection.apply_first:
                 raise ApiError(injection.status)
-        route = self._routes.get(call.method_id)
+        name = ROUTES.get(call.method_id)
+        route: Route | None = getattr(self, name) if name else None
         if route is None:
             self.not_implemented.append(call.method_id)
             raise Invalid(f"FakeSheets does not implement {call.method_id}")
@@ -296,7 +305,7 @@ class FakeSheets:
         if injection:
             raise ApiError(injection.status)
         if "fields" in params:
-            result = fieldmask.select(result, fieldmask.parse(params["fields"][0]))
+            result = fieldmask.select(result, _mask(params))
         return result
 
     def _mutate(self, sid: str, fn: Callable[[Spreadsheet], Json]) -> Json:
@@ -316,7 +325,7 @@ class FakeSheets:
     def _get(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
         book = self._book(path["spreadsheetId"])
         grid = _flag(params, "includeGridData") or "fields" in params
-        return book.render(params.get("ranges"), grid)
+        return book.render(params.get("ranges"), grid, _mask(params))
 
     def _batch_update(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
         sid = path["spreadsheetId"]
@@ -327,8 +336,11 @@ class FakeSheets:
                 "replies": batch.apply(book, body.get("requests") or []),
             }
             if body.get("includeSpreadsheetInResponse"):
+                wanted, tree = fieldmask.narrow(_mask(params), "updatedSpreadsheet")
                 out["updatedSpreadsheet"] = book.render(
-                    body.get("responseRanges"), bool(body.get("responseIncludeGridData"))
+                    body.get("responseRanges"),
+                    bool(body.get("responseIncludeGridData")),
+                    tree if wanted else {},
                 )
             return out
 

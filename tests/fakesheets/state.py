@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from functools import cmp_to_key
 from typing import Any
 
-from . import cells
+from . import cells, fieldmask
 from .a1 import Bounds, format_range, parse_ref, split_range
+from .copying import clone
 from .errors import ApiError, Invalid
+from .fieldmask import Tree
 
 ROWS, COLUMNS = "ROWS", "COLUMNS"
 DEFAULT_PIXELS = {ROWS: 21, COLUMNS: 100}
@@ -25,7 +27,12 @@ class RequestError(Exception):
 
 @dataclass
 class Sheet:
-    """One grid sheet; ``rows`` has one (ragged) list of CellData dicts per grid row."""
+    """One grid sheet; ``rows`` has one (ragged) list of CellData dicts per grid row, and
+    ``row_props``/``col_props`` one DimensionProperties dict per row/column.
+
+    Copies share a lot, so: row lists are changed only once ``own``ed, cell dicts only once
+    taken through ``cell``; the values inside a cell (formats, rules, values) and property
+    dicts are replaced, never changed in place."""
 
     properties: Json
     rows: list[list[Json]]
@@ -34,7 +41,8 @@ class Sheet:
     conditional_formats: list[Json] = field(default_factory=list)
     protected_ranges: list[Json] = field(default_factory=list)
     charts: list[Json] = field(default_factory=list)
-    # ids of row lists private to this Sheet; other rows may be shared with a clone's origin
+    # ids of the row lists and cell dicts private to this Sheet; others may be shared with
+    # a clone's origin
     _owned: set[int] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
@@ -71,18 +79,19 @@ class Sheet:
         return Sheet(
             clone(self.properties),
             list(self.rows),
-            clone(self.row_props),
-            clone(self.col_props),
+            list(self.row_props),
+            list(self.col_props),
             clone(self.conditional_formats),
             clone(self.protected_ranges),
             clone(self.charts),
         )
 
     def own(self, r: int) -> list[Json]:
-        """Row r, made private to this sheet; every in-place row/cell write goes through it."""
+        """Row r, made private to this sheet (its cells may still be shared): every change to
+        a row list goes through it."""
         row = self.rows[r]
         if id(row) not in self._owned:
-            row = self.rows[r] = clone(row)
+            row = self.rows[r] = list(row)
             self._owned.add(id(row))
         return row
 
@@ -99,13 +108,21 @@ class Sheet:
         return row[c] if 0 <= c < len(row) else None
 
     def cell(self, r: int, c: int) -> Json:
-        """The mutable CellData at (r, c); errors outside the grid."""
+        """The CellData at (r, c), made private to this sheet for writing; errors outside the
+        grid. Every change to a cell dict goes through it."""
         if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
             raise Invalid(self.limit_message(Bounds(r, r + 1, c, c + 1)))
-        row = self.own(r)
+        return self._take(self.own(r), c)
+
+    def _take(self, row: list[Json], c: int) -> Json:
+        """Cell c of an owned row, made private."""
         if len(row) <= c:
             row.extend({} for _ in range(c + 1 - len(row)))
-        return row[c]
+        cell = row[c]
+        if id(cell) not in self._owned:
+            cell = row[c] = dict(cell)
+            self._owned.add(id(cell))
+        return cell
 
     def limit_message(self, b: Bounds) -> str:
         return (
@@ -129,32 +146,60 @@ class Sheet:
         return out
 
     def cells_in(self, b: Bounds) -> Iterator[Json]:
-        """Materialise and yield every cell of clamped bounds (row-major)."""
+        """Materialise and yield every cell of clamped bounds (row-major), as ``cell`` does."""
+        c0, c1 = b.c0 or 0, b.c1 or 0
         for r in range(b.r0 or 0, b.r1 or 0):
-            for c in range(b.c0 or 0, b.c1 or 0):
-                yield self.cell(r, c)
+            if c1 > c0:
+                row = self.own(r)
+                for c in range(c0, c1):
+                    yield self._take(row, c)
 
     def last_data_row(self) -> int:
+        """The last row holding a value (-1: none); ``cells.is_blank`` inlined, as this scans
+        the formatted-but-blank rows under the data on every append and read."""
         for r in range(len(self.rows) - 1, -1, -1):
-            if any(not cells.is_blank(c) for c in self.rows[r]):
+            if any("userEnteredValue" in c for c in self.rows[r]):
                 return r
         return -1
 
     def trim(self) -> None:
-        for row in self.rows:
-            while row and not row[-1]:
-                row.pop()
+        """Drop trailing empty cells (``{}``) from every row."""
+        for r, row in enumerate(self.rows):
+            if row and not row[-1]:
+                row = self.own(r)
+                while row and not row[-1]:
+                    row.pop()
+
+    def move_cells(self, span: range, c0: int, c1: int, sources: list[int]) -> None:
+        """Row ``span[i]`` takes the cells c0:c1 that row ``sources[i]`` holds (distinct rows of
+        the span); the span's rows after the sources are left blank in those columns."""
+        if c0 == 0 and all(len(self.rows[r]) <= c1 for r in span):
+            # the cells are whole rows: move the row lists themselves, shared ones included
+            blank: list[list[Json]] = [[] for _ in range(len(span) - len(sources))]
+            self.rows[span.start : span.stop] = [self.rows[s] for s in sources] + blank
+            return
+        moving = [(r, s) for r, s in zip(span, sources, strict=False) if r != s]
+        taken = {s: self.rows[s] + [{} for _ in range(c1 - len(self.rows[s]))] for _, s in moving}
+        for r, s in moving:
+            row = self.own(r)
+            row.extend({} for _ in range(c1 - len(row)))
+            row[c0:c1] = taken[s][c0:c1]
+        for r in span[len(sources) :]:
+            row = self.own(r)
+            row.extend({} for _ in range(c1 - len(row)))
+            row[c0:c1] = [{} for _ in range(c0, c1)]
+        self.trim()
 
     # -- grid-only dimension operations (anchored objects are handled by Spreadsheet) -----
 
     def insert(self, dim: str, start: int, count: int, inherit: int | None) -> None:
         def inherited(c: Json | None) -> Json:
             keep = ("userEnteredFormat", "dataValidation")
-            return {k: copy.deepcopy(v) for k, v in (c or {}).items() if k in keep}
+            return {k: v for k, v in (c or {}).items() if k in keep}
 
         if dim == ROWS:
             template = [inherited(c) for c in self.rows[inherit]] if inherit is not None else []
-            self.rows[start:start] = [copy.deepcopy(template) for _ in range(count)]
+            self.rows[start:start] = [list(template) for _ in range(count)]
             self.row_props[start:start] = [{} for _ in range(count)]
         else:
             self.own_all()
@@ -162,7 +207,7 @@ class Sheet:
                 fill = inherited(self.get_in(row, inherit)) if inherit is not None else {}
                 if len(row) > start or fill:
                     row.extend({} for _ in range(start - len(row)))
-                    row[start:start] = [copy.deepcopy(fill) for _ in range(count)]
+                    row[start:start] = [dict(fill) for _ in range(count)]
             self.col_props[start:start] = [{} for _ in range(count)]
         self.trim()
         self.sync()
@@ -195,15 +240,6 @@ class Sheet:
                     row[:] = [row[i] for i in order]
             self.col_props = [self.col_props[i] for i in order]
             self.trim()
-
-
-def clone(obj: Any) -> Any:
-    """Deep copy of JSON-like data (dicts, lists, scalars), faster than copy.deepcopy."""
-    if isinstance(obj, dict):
-        return {k: clone(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [clone(v) for v in obj]
-    return obj
 
 
 def sort_key(cell: Json | None) -> tuple[int, Any] | None:
@@ -435,15 +471,7 @@ class Spreadsheet:
             return 0
 
         order = sorted(range(r0, r1), key=cmp_to_key(compare))
-        snapshot = {
-            r: clone((sheet.rows[r] + [{} for _ in range(c1 - len(sheet.rows[r]))])[c0:c1])
-            for r in range(r0, r1)
-        }
-        for pos, src in zip(range(r0, r1), order, strict=True):
-            row = sheet.own(pos)
-            row.extend({} for _ in range(c1 - len(row)))
-            row[c0:c1] = snapshot[src]
-        sheet.trim()
+        sheet.move_cells(range(r0, r1), c0, c1, order)
         self.remap(
             sheet.id, ROWS, {src: pos for pos, src in zip(range(r0, r1), order, strict=True)}
         )
@@ -514,52 +542,82 @@ class Spreadsheet:
                 out[key] = copy.deepcopy(items)
         return out
 
-    def dim_props(self, sheet: Sheet, dim: str) -> list[Json]:
+    def dim_props(self, sheet: Sheet, dim: str, start: int, end: int) -> list[Json]:
+        """DimensionProperties of rows/columns start..end, with their developer metadata."""
         props = sheet.row_props if dim == ROWS else sheet.col_props
-        out = [{"pixelSize": DEFAULT_PIXELS[dim], **copy.deepcopy(p)} for p in props]
+        out = [{"pixelSize": DEFAULT_PIXELS[dim], **p} for p in props[start:end]]
         for md in self.metadata:
             dr = md["location"].get("dimensionRange")
             if dr and dr.get("sheetId", 0) == sheet.id and dr["dimension"] == dim:
-                out[dr["startIndex"]].setdefault("developerMetadata", []).append(copy.deepcopy(md))
+                i = dr["startIndex"] - start
+                if 0 <= i < len(out):
+                    out[i].setdefault("developerMetadata", []).append(md)
         return out
 
-    def grid_data(self, sheet: Sheet, b: Bounds) -> Json:
+    def row_data(self, sheet: Sheet, b: Bounds, tree: Tree | None) -> list[Json]:
+        """GridData.rowData cut to ``tree``: rows up to the last one holding a cell in the
+        columns (later rows would render as ``{}`` and be trimmed)."""
         r0, r1, c0, c1 = b.r0 or 0, b.r1 or 0, b.c0 or 0, b.c1 or 0
+        end = min(r1, len(sheet.rows))
+        while end > r0 and not any(sheet.rows[end - 1][c0:c1]):
+            end -= 1
+        with_values, cell_tree = fieldmask.narrow(tree, "values")
+        pick = fieldmask.picker(cell_tree)
         rows: list[Json] = []
-        for r in range(r0, r1):
+        for r in range(r0, end):
             values = sheet.rows[r][c0:c1]
             while values and not values[-1]:
                 values.pop()
-            rows.append({"values": clone(values)} if values else {})
-        while rows and not rows[-1]:
-            rows.pop()
+            if values and with_values:
+                rows.append({"values": [pick(c) for c in values]})
+            else:
+                rows.append({})
+        return rows
+
+    def grid_data(self, sheet: Sheet, b: Bounds, tree: Tree | None = None) -> Json:
+        """One GridData cut to ``tree``; only the parts the mask selects are rendered."""
+        r0, r1, c0, c1 = b.r0 or 0, b.r1 or 0, b.c0 or 0, b.c1 or 0
         data: Json = {}
         if r0:
             data["startRow"] = r0
         if c0:
             data["startColumn"] = c0
-        if rows:
-            data["rowData"] = rows
-        data["rowMetadata"] = self.dim_props(sheet, ROWS)[r0:r1]
-        data["columnMetadata"] = self.dim_props(sheet, COLUMNS)[c0:c1]
-        return data
+        wanted, sub = fieldmask.narrow(tree, "rowData")
+        if wanted and (rows := self.row_data(sheet, b, sub)):
+            data["rowData"] = fieldmask.Selected(rows, sub)
+        for key, dim, start, end in (
+            ("rowMetadata", ROWS, r0, r1),
+            ("columnMetadata", COLUMNS, c0, c1),
+        ):
+            wanted, sub = fieldmask.narrow(tree, key)
+            if wanted:
+                props = fieldmask.select(self.dim_props(sheet, dim, start, end), sub)
+                data[key] = fieldmask.Selected(props, sub)
+        return fieldmask.select(data, tree)  # type: ignore[no-any-return]
 
-    def render(self, ranges: list[str] | None = None, grid: bool = False) -> Json:
-        """The Spreadsheet resource as spreadsheets.get returns it."""
-        wanted: dict[int, list[Bounds]] | None = None
+    def render(
+        self, ranges: list[str] | None = None, grid: bool = False, tree: Tree | None = None
+    ) -> Json:
+        """The Spreadsheet resource as spreadsheets.get returns it, cut to the field mask
+        ``tree`` (None: everything). Grid data is rendered only as far as the mask selects
+        it, and shares leaf values with the model: serialize the result before any change."""
+        bounds: dict[int, list[Bounds]] | None = None
         if ranges:
-            wanted = {}
+            bounds = {}
             for text in ranges:
                 sheet, b = self.resolve(text)
-                wanted.setdefault(sheet.id, []).append(sheet.clamp(b))
+                bounds.setdefault(sheet.id, []).append(sheet.clamp(b))
+        with_sheets, sheet_tree = fieldmask.narrow(tree, "sheets")
+        with_data, data_tree = fieldmask.narrow(sheet_tree, "data")
         sheets = []
         for sheet in self.sheets:
-            if wanted is not None and sheet.id not in wanted:
+            if bounds is not None and sheet.id not in bounds:
                 continue
             out = self.render_sheet(sheet)
-            if grid:
-                bounds = wanted[sheet.id] if wanted else [sheet.clamp(Bounds())]
-                out["data"] = [self.grid_data(sheet, b) for b in bounds]
+            if grid and with_sheets and with_data:
+                spans = bounds[sheet.id] if bounds else [sheet.clamp(Bounds())]
+                data = [self.grid_data(sheet, b, data_tree) for b in spans]
+                out["data"] = fieldmask.Selected(data, data_tree)
             sheets.append(out)
         book: Json = {
             "spreadsheetId": self.id,
@@ -572,7 +630,7 @@ class Spreadsheet:
         if top:
             book["developerMetadata"] = copy.deepcopy(top)
         book["spreadsheetUrl"] = self.url
-        return book
+        return fieldmask.select(book, tree)  # type: ignore[no-any-return]
 
 
 def _bounds(gr: Json) -> Bounds:

@@ -163,9 +163,8 @@ def clear(book: Spreadsheet, text: str) -> str:
     sheet, b = book.resolve(text)
     b = sheet.clamp(b)
     for r in range(b.r0 or 0, min(b.r1 or 0, sheet.last_data_row() + 1)):
-        if not sheet.rows[r][b.c0 or 0 : b.c1]:
-            continue
-        for cell in sheet.own(r)[b.c0 or 0 : b.c1]:
+        for c in range(b.c0 or 0, min(b.c1 or 0, len(sheet.rows[r]))):
+            cell = sheet.cell(r, c)
             for key in cells.VALUE_KEYS:
                 cell.pop(key, None)
     sheet.trim()
