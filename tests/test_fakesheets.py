@@ -416,6 +416,49 @@ def test_rows_move_within_part_of_the_columns_and_failed_batches_change_nothing(
     ]
 
 
+def test_cells_written_alike_stay_independent(fake_sheets: FakeSheets, sid: str) -> None:
+    """Formatting a column shares what its cells hold; later writes must still touch one."""
+    column_b = {
+        "sheetId": 0,
+        "startRowIndex": 1,
+        "endRowIndex": 6,
+        "startColumnIndex": 1,
+        "endColumnIndex": 2,
+    }
+    text = {
+        "repeatCell": {
+            "range": column_b,
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "Ann"}]}}
+    validate = {"setDataValidation": {"range": column_b, "rule": rule}}
+    before = fake_sheets.grid(sid, "Log")
+    assert batch(sid, text, validate, {"deleteSheet": {"sheetId": 12345}}).status_code == 400
+    assert fake_sheets.grid(sid, "Log") == before
+    assert batch(sid, text, validate).status_code == 200
+    bold_b4 = {
+        "repeatCell": {
+            "range": {**column_b, "startRowIndex": 3, "endRowIndex": 4},
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold",
+        }
+    }
+    assert batch(sid, bold_b4).status_code == 200
+    fake_sheets.person(sid).type("Log", "B3", "0042")
+    column = [row[1] for row in fake_sheets.grid(sid, "Log")[1:6]]
+    assert [c["userEnteredFormat"] for c in column] == [
+        {"numberFormat": {"type": "TEXT"}},
+        {"numberFormat": {"type": "TEXT"}},
+        {"numberFormat": {"type": "TEXT"}, "textFormat": {"bold": True}},
+        {"numberFormat": {"type": "TEXT"}},
+        {"numberFormat": {"type": "TEXT"}},
+    ]
+    assert all(c["dataValidation"] == rule for c in column)
+    assert [c.get("formattedValue") for c in column] == ["Ann", "0042", None, None, None]
+
+
 def test_append_cells_goes_after_last_data_row_at_column_a(
     fake_sheets: FakeSheets, sid: str
 ) -> None:

@@ -216,18 +216,7 @@ def repeat_cell(book: Spreadsheet, req: Json) -> None:
     tree = _cell_mask(req)
     sheet, b = book.grid_range(req.get("range") or {})
     source = req.get("cell") or {}
-    # Cells holding the very same values (a formatted column, say) come out alike: write the
-    # first of them, copy the outcome to the others (values are shared, never changed).
-    done: dict[tuple[tuple[str, int], ...], tuple[list[Any], Json]] = {}
-    for cell in sheet.cells_in(b):
-        key = tuple((k, id(v)) for k, v in cell.items())
-        if key in done:
-            cell.clear()
-            cell.update(done[key][1])
-        else:
-            before = list(cell.values())  # kept alive, so the ids in key stay theirs
-            _write_cell(cell, source, tree)
-            done[key] = before, cell
+    sheet.rewrite(b, lambda cell: _write_cell(cell, source, tree))
     sheet.trim()
 
 
@@ -237,11 +226,14 @@ def set_data_validation(book: Spreadsheet, req: Json) -> None:
     rule = clone(req.get("rule"))  # one copy, shared by the cells (values are never changed)
     if rule:
         _check_condition(book, rule.get("condition") or {})
-    for cell in sheet.cells_in(b):
+
+    def write(cell: Json) -> None:
         if rule:
             cell["dataValidation"] = rule
         else:
             cell.pop("dataValidation", None)
+
+    sheet.rewrite(b, write)
     sheet.trim()
 
 

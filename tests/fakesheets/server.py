@@ -75,8 +75,12 @@ def _wire_number(text: str) -> float | int:
 
 def _wire(payload: Any) -> str:
     """JSON with proto-JSON style numbers: integral doubles are written without a fraction.
-    (A round trip through the C codec: much faster than walking big payloads in Python.)"""
-    return json.dumps(json.loads(json.dumps(payload), parse_float=_wire_number))
+    Python writes those with ".0", which most payloads never hold; the others take a round
+    trip through the C codec (much faster than walking big payloads in Python)."""
+    text = json.dumps(payload)
+    if ".0" not in text:
+        return text
+    return json.dumps(json.loads(text, parse_float=_wire_number))
 
 
 def _first(params: dict[str, list[str]], name: str, default: str = "") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cmp_to_key
 from typing import Any
@@ -41,9 +41,9 @@ class Sheet:
     conditional_formats: list[Json] = field(default_factory=list)
     protected_ranges: list[Json] = field(default_factory=list)
     charts: list[Json] = field(default_factory=list)
-    # ids of the row lists and cell dicts private to this Sheet; others may be shared with
-    # a clone's origin
-    _owned: set[int] = field(default_factory=set, repr=False, compare=False)
+    # the row lists and cell dicts private to this Sheet, by id (held, so no id is reused);
+    # others may be shared with a clone's origin, or between cells
+    _owned: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def new(cls, properties: Json) -> Sheet:
@@ -53,8 +53,8 @@ class Sheet:
         props.update({k: v for k, v in source.items() if k not in order})
         grid = props["gridProperties"]
         n_rows, n_cols = grid.get("rowCount", 1000), grid.get("columnCount", 26)
-        blank_rows: list[list[Json]] = [[] for _ in range(n_rows)]
-        sheet = cls(props, blank_rows, [{} for _ in range(n_rows)], [{} for _ in range(n_cols)])
+        blank_row: list[Json] = []  # shared, like the blank properties: see the class docs
+        sheet = cls(props, [blank_row] * n_rows, [{}] * n_rows, [{}] * n_cols)
         sheet.sync()
         return sheet
 
@@ -92,7 +92,7 @@ class Sheet:
         row = self.rows[r]
         if id(row) not in self._owned:
             row = self.rows[r] = list(row)
-            self._owned.add(id(row))
+            self._owned[id(row)] = row
         return row
 
     def own_all(self) -> None:
@@ -112,16 +112,13 @@ class Sheet:
         grid. Every change to a cell dict goes through it."""
         if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
             raise Invalid(self.limit_message(Bounds(r, r + 1, c, c + 1)))
-        return self._take(self.own(r), c)
-
-    def _take(self, row: list[Json], c: int) -> Json:
-        """Cell c of an owned row, made private."""
+        row = self.own(r)
         if len(row) <= c:
             row.extend({} for _ in range(c + 1 - len(row)))
         cell = row[c]
         if id(cell) not in self._owned:
             cell = row[c] = dict(cell)
-            self._owned.add(id(cell))
+            self._owned[id(cell)] = cell
         return cell
 
     def limit_message(self, b: Bounds) -> str:
@@ -145,21 +142,38 @@ class Sheet:
             raise Invalid(self.limit_message(out))
         return out
 
-    def cells_in(self, b: Bounds) -> Iterator[Json]:
-        """Materialise and yield every cell of clamped bounds (row-major), as ``cell`` does."""
+    def rewrite(self, b: Bounds, write: Callable[[Json], None]) -> None:
+        """Apply ``write`` to (a copy of) every cell of clamped bounds. Cells holding the very
+        same values (a formatted column, say) come out alike: each kind is written once and
+        the outcome shared between them, to be copied by ``cell`` before any later write."""
         c0, c1 = b.c0 or 0, b.c1 or 0
+        if c1 <= c0:
+            return
+        done: dict[int, tuple[Json, Json]] = {}  # id(cell) -> (cell, written); holds the cells
+        alike: dict[tuple[tuple[str, int], ...], Json] = {}  # by the ids of the cell's values
+        blank: Json = {}
         for r in range(b.r0 or 0, b.r1 or 0):
-            if c1 > c0:
-                row = self.own(r)
-                for c in range(c0, c1):
-                    yield self._take(row, c)
+            row = self.own(r)
+            row.extend([blank] * (c1 - len(row)))
+            for c in range(c0, c1):
+                cell = row[c]
+                if id(cell) not in done:
+                    key = tuple((k, id(v)) for k, v in cell.items())
+                    if key not in alike:
+                        alike[key] = dict(cell)
+                        write(alike[key])
+                    done[id(cell)] = cell, alike[key]
+                row[c] = done[id(cell)][1]
 
     def last_data_row(self) -> int:
-        """The last row holding a value (-1: none); ``cells.is_blank`` inlined, as this scans
-        the formatted-but-blank rows under the data on every append and read."""
+        """The last row holding a value (-1: none)."""
+        blank = None  # the last row seen without values: a row equal to it has none either
         for r in range(len(self.rows) - 1, -1, -1):
-            if any("userEnteredValue" in c for c in self.rows[r]):
-                return r
+            row = self.rows[r]
+            if row != blank:  # quick for formatted blank rows: they share their cells
+                if not all(map(cells.is_blank, row)):
+                    return r
+                blank = row
         return -1
 
     def trim(self) -> None:
@@ -564,14 +578,18 @@ class Spreadsheet:
         with_values, cell_tree = fieldmask.narrow(tree, "values")
         pick = fieldmask.picker(cell_tree)
         rows: list[Json] = []
+        rendered: dict[tuple[int, ...], Json] = {}  # rows of the very same cells render alike
         for r in range(r0, end):
             values = sheet.rows[r][c0:c1]
             while values and not values[-1]:
                 values.pop()
-            if values and with_values:
-                rows.append({"values": [pick(c) for c in values]})
-            else:
+            if not (values and with_values):
                 rows.append({})
+                continue
+            key = tuple(map(id, values))
+            if key not in rendered:
+                rendered[key] = {"values": [pick(c) for c in values]}
+            rows.append(rendered[key])
         return rows
 
     def grid_data(self, sheet: Sheet, b: Bounds, tree: Tree | None = None) -> Json:
@@ -600,7 +618,8 @@ class Spreadsheet:
     ) -> Json:
         """The Spreadsheet resource as spreadsheets.get returns it, cut to the field mask
         ``tree`` (None: everything). Grid data is rendered only as far as the mask selects
-        it, and shares leaf values with the model: serialize the result before any change."""
+        it, and shares values with the model (and between alike rows): serialize the result
+        before any change."""
         bounds: dict[int, list[Bounds]] | None = None
         if ranges:
             bounds = {}
