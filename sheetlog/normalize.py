@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .backends.base import CellValue, Stored
 from .errors import InvalidValue
+from .memo import IdentityCache
 from .templates import Column, Kind
 
 EXPECTED: dict[Kind, str] = {
@@ -240,16 +241,12 @@ class ColumnNormalizer:
             raise _Refused()
 
 
-_CACHE: dict[int, tuple[Column, ColumnNormalizer]] = {}
+_NORMALIZERS: IdentityCache[Column, ColumnNormalizer] = IdentityCache(size=512)
 
 
 def column_normalizer(column: Column) -> ColumnNormalizer:
-    """The normalizer of ``column``, built once (columns hold a dict, so key by identity)."""
-    entry = _CACHE.get(id(column))
-    if entry is None or entry[0] is not column:
-        # The entry keeps the column alive, so its id cannot be reused by another column.
-        entry = _CACHE[id(column)] = (column, ColumnNormalizer(column))
-    return entry[1]
+    """The normalizer of ``column``, built once per column object."""
+    return _NORMALIZERS.get(column, ColumnNormalizer)
 
 
 def _expected_for(column: Column) -> str:

@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from .backends.base import CellValue, Stored
 from .errors import InvalidRow, InvalidValue
+from .memo import IdentityCache
 from .normalize import (
     ColumnNormalizer,
     column_normalizer,
@@ -304,13 +305,9 @@ def _fold_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-_MODELS: dict[int, tuple[Template, RowModel]] = {}
+_MODELS: IdentityCache[Template, RowModel] = IdentityCache(size=16)
 
 
 def row_model(template: Template) -> RowModel:
-    """The row model of ``template``, built once (templates hold dicts, so key by identity)."""
-    entry = _MODELS.get(id(template))
-    if entry is None or entry[0] is not template:
-        # The entry keeps the template alive, so its id cannot be reused by another one.
-        entry = _MODELS[id(template)] = (template, RowModel(template))
-    return entry[1]
+    """The row model of ``template``, built once per template object."""
+    return _MODELS.get(template, RowModel)
