@@ -48,14 +48,10 @@ class LogRow:
         return self.checked.values
 
 
-@dataclass
-class LogCheck:
-    """The result of checking the Log: rows by sheet row, and every problem found."""
+class Counted:
+    """Error and warning totals of a ``problems`` list, for LogCheck and the validate report."""
 
-    header: list[str]
-    positions: dict[str, int]
-    rows: list[LogRow]
-    problems: list[LogProblem] = field(default_factory=list)
+    problems: list[LogProblem]
 
     @property
     def errors(self) -> int:
@@ -66,6 +62,16 @@ class LogCheck:
     def warnings(self) -> int:
         """How many warnings."""
         return tally(self.problems, WARNING)
+
+
+@dataclass
+class LogCheck(Counted):
+    """The result of checking the Log: rows by sheet row, and every problem found."""
+
+    header: list[str]
+    positions: dict[str, int]
+    rows: list[LogRow]
+    problems: list[LogProblem] = field(default_factory=list)
 
     def by_row(self) -> dict[int, list[LogProblem]]:
         """Problems grouped by sheet row."""

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from .backends.base import CellValue, MarkCells, Op, SetCells, Snapshot, Stored, Tab
-from .checks import ERROR, WARNING, LogCheck, LogProblem, check_log, tally
+from .checks import ERROR, Counted, LogCheck, LogProblem, check_log
 from .normalize import typed_cell
 from .templates import Column, Template
 from .workbook import LOG_TAB, data_rows
@@ -48,7 +48,7 @@ class Fix:
 
 
 @dataclass
-class ValidationReport:
+class ValidationReport(Counted):
     """What a validate pass found, fixed and wrote."""
 
     location: str
@@ -60,16 +60,6 @@ class ValidationReport:
     written: bool = False
     strict: bool = False
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        """How many error-severity problems remain."""
-        return tally(self.problems, ERROR)
-
-    @property
-    def warnings(self) -> int:
-        """How many warnings remain."""
-        return tally(self.problems, WARNING)
 
     @property
     def failed(self) -> bool:
