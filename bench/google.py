@@ -184,7 +184,7 @@ def _sheetlog_passes(
     results.append(GoogleResult(IMPORT, rows, spent[0]))
     well_formed = next(r for n, r in enumerate(log.records) if n not in log.malformed)
     with meter.cost() as spent:
-        support.append(well_formed | {"Ticket ID": "T-APPENDED"}, now=log.validate_now)
+        support.append(well_formed | {"Ticket ID": ""}, now=log.validate_now)
     results.append(GoogleResult(APPEND, rows, spent[0]))
 
     _, typed = _seeded(fake, log)

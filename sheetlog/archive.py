@@ -40,7 +40,7 @@ from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
 from .normalize import parse_date, parse_timestamp
 from .provision import new_tab_ops
 from .templates import Kind, Template
-from .workbook import ARCHIVE_PREFIX, AUDIT_HEADER, AUDIT_TAB, LOG_TAB, data_rows
+from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
 
 STAGING_TAB = "_sheetlog_moving"
 STAGING_EXTRA = ("Archive Tab", "Pass")
@@ -243,8 +243,6 @@ def finish_ops(
         result.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
         result.tabs[title] = len(rows)
         result.moved += len(rows)
-    if destination.tab(AUDIT_TAB) is None:
-        ops.append(AddTab(AUDIT_TAB, AUDIT_HEADER))
     return ops
 
 

@@ -16,22 +16,21 @@ import re
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from .backends.base import Snapshot
 from .checks import archive_tabs
 from .errors import ConfigError
+from .formats import EXPORT_FORMATS as FORMATS
+from .formats import EXPORT_TABS as TABS
+from .formats import ExportFormat, ExportTabs
 from .frame import SPOILED, log_frame, records
 from .queries import in_dates, in_time_order
 from .templates import Column, Kind, Template
 from .workbook import LOG_TAB
 
-ExportTabs = Literal["log", "archives", "all"]
-ExportFormat = Literal["csv", "json", "parquet"]
-TABS: tuple[ExportTabs, ...] = ("log", "archives", "all")
-FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "parquet")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MASK = "***"
 SUBSCRIBER_DIGITS = 7  # the masked tail of a phone number; its last two digits stay

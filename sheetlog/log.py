@@ -1,5 +1,10 @@
 """``SupportLog``: the library's face. Each pass lives in its own module; this class
-opens the backend, reads, and commits writes with an Audit receipt."""
+opens the backend, reads, and commits writes with an Audit receipt.
+
+Passes beyond recording rows (archive, summary, find, export...) and the Google
+backend are imported by the methods that use them: an append to a workbook never
+loads pandas, gspread or google-auth.
+"""
 
 from __future__ import annotations
 
@@ -11,50 +16,67 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, TypeAlias
 
-import pandas as pd
-from google.auth.credentials import Credentials
-
-from . import archive as archiving
-from . import evidence, queries, retention
-from . import export as exporting
-from .archive import ArchiveResult, parse_age
-from .backends.base import AppendRows, Backend, CellValue, DeleteTab, Op, Snapshot, Stored
-from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE, load_credentials
-from .backends.google import GoogleBackend, UncertainWrite
-from .backends.local import LocalBackend
-from .errors import BackendError, ConfigError
-from .evidence import Verification
-from .frame import SPOILED, log_frame
-from .provision import plan_init
+from .backends.base import (
+    AppendRows,
+    Backend,
+    CellValue,
+    DeleteTab,
+    Op,
+    Scope,
+    Snapshot,
+    Stored,
+    UncertainWrite,
+)
+from .errors import BackendError, ConfigError, NotFoundError
 from .recording import (
     Change,
     Record,
     Rejected,
     describe_changes,
+    names_ticket,
     plan_append,
     plan_import,
     plan_update,
 )
-from .retention import RetentionResult
-from .summary import Month, MonthlySummary, monthly_summary
-from .summary_report import summary_ops
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
-from .validation import ValidationReport, plan_validation
 from .workbook import (
+    ARCHIVES_SCOPE,
+    AUDIT_SCOPE,
+    BASE_SCOPE,
+    ID_COLUMN_GUESS,
+    LOG_SCOPE,
     LOG_TAB,
+    SUMMARY_PREFIX,
     Settings,
+    archived_ids_scope,
     audit_entry,
     audit_op_ids,
+    audit_tab,
+    misplaced_ids,
     new_op_id,
     read_settings,
     require_settings,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from google.auth.credentials import Credentials
+
+    from . import archive as archiving
+    from . import queries
+    from .archive import ArchiveResult
+    from .evidence import Verification
+    from .formats import ExportFormat, ExportTabs
+    from .retention import RetentionResult
+    from .summary import MonthlySummary
+    from .validation import ValidationReport
+
 log = logging.getLogger("sheetlog")
 
-CredentialsArg = str | os.PathLike[str] | Credentials | None
+CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
 WRITE_ATTEMPTS = 3
 
 
@@ -117,33 +139,52 @@ class SupportLog:
 
     # --- shared plumbing ----------------------------------------------------------------
 
-    def read(self) -> tuple[Snapshot, Settings]:
-        """Every tab, and the settings of an initialised log (or a clear error)."""
-        snapshot = self.backend.read()
+    def read(self, scope: Scope) -> tuple[Snapshot, Settings]:
+        """The tabs of ``scope`` and the settings of an initialised log (or a clear error)."""
+        probe = Scope.of(probe=(audit_tab(datetime.now(UTC)),))  # where the receipt goes
+        snapshot = self.backend.read(scope | BASE_SCOPE | probe)
         return snapshot, require_settings(snapshot, self.location)
 
     def commit(self, command: str, ops: Sequence[Op], tab: str, rows: str, details: str) -> None:
         """Apply ``ops`` atomically with one Audit line that doubles as a receipt.
 
-        When Google's reply to the write is lost, the Audit tab is read back: the
+        When Google's reply to the write is lost, the month's Audit tab is read back: the
         receipt says whether the write landed, so a retry never applies it twice.
         """
         op_id = new_op_id()
-        batch = [*ops, audit_entry(command, tab, rows, details, op_id)]
-        self.write_once(batch, lambda snapshot: op_id in audit_op_ids(snapshot))
+        now = datetime.now(UTC)
+        batch = [*ops, audit_entry(command, tab, rows, details, op_id, now)]
+        receipts = Scope.of(audit_tab(now))
+        self.write_once(batch, receipts, lambda snapshot: op_id in audit_op_ids(snapshot))
 
-    def write_once(self, ops: Sequence[Op], landed: Callable[[Snapshot], bool]) -> None:
-        """Write ``ops``; after a lost reply, re-read and ask ``landed`` before sending again."""
+    def write_once(
+        self, ops: Sequence[Op], receipts: Scope, landed: Callable[[Snapshot], bool]
+    ) -> None:
+        """Write ``ops``; after a lost reply, read ``receipts`` and ask ``landed`` before
+        sending again."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 self.backend.write(ops)
                 return
             except UncertainWrite as exc:
                 log.warning("%s; checking whether it landed", exc)
-                if landed(self.backend.read()):
+                if landed(self.backend.read(receipts)):
                     return
                 if attempt == WRITE_ATTEMPTS:
                     raise BackendError(f"{exc}; it did not land after {attempt} tries") from None
+
+    def _archived_ids(
+        self, snapshot: Snapshot, settings: Settings, again: bool = False
+    ) -> Snapshot:
+        """``snapshot`` with the Ticket ID column of every archive tab: read now (``again``),
+        and read again narrowed to the right column where a tab keeps it elsewhere."""
+        if again:
+            snapshot = snapshot.merged(self.backend.read(archived_ids_scope()))
+        columns = misplaced_ids(snapshot, settings.template.roles.id)
+        if columns:
+            again_scope = archived_ids_scope((ID_COLUMN_GUESS, *columns))
+            snapshot = snapshot.merged(self.backend.read(again_scope))
+        return snapshot
 
     # --- passes -------------------------------------------------------------------------
 
@@ -163,13 +204,16 @@ class SupportLog:
         ``archive_to`` puts the archive tabs in another log (for a live sheet nearing
         Google's cell limit), with the same guarantees.
         """
-        age = parse_age(older_than) if isinstance(older_than, str) else older_than
+        from . import archive as archiving
+
+        age = archiving.parse_age(older_than) if isinstance(older_than, str) else older_than
         moment = now or datetime.now(UTC)
+        scope = LOG_SCOPE | ARCHIVES_SCOPE | Scope.of(archiving.STAGING_TAB)
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(scope)
             template = settings.template
             chosen, kept_invalid = archiving.choose(snapshot, template, moment, age)
-            result = ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
+            result = archiving.ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
             if dry_run:
                 result.tabs = archiving.count_targets(chosen)
                 result.moved = len(chosen)
@@ -180,18 +224,20 @@ class SupportLog:
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in batches:
                 if batch:
-                    snapshot = self._stage(snapshot, header, batch)
+                    snapshot = self._stage(snapshot, header, batch, scope)
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
                     self._finish_archive(snapshot, template, pending, result, archive_to)
                     if len(batches) > 1:
-                        snapshot = self.backend.read()
+                        snapshot = self.backend.read(scope)
         return result
 
     def verify(self, against: str | None = None) -> Verification:
         """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
         line taken earlier, whose chain heads must still be there unchanged."""
-        snapshot, settings = self.read()
+        from . import evidence
+
+        snapshot, settings = self.read(ARCHIVES_SCOPE)
         result = evidence.verify(snapshot, settings.template)
         if against:
             for problem in evidence.check_digest(snapshot, against):
@@ -208,14 +254,16 @@ class SupportLog:
     ) -> RetentionResult:
         """Anonymize (``action="anonymize"``) or delete (``"delete"``) archive tabs whose
         month is older than the policy; one read and one atomic write."""
+        from . import retention
+
         if action not in ("anonymize", "delete"):
             raise ConfigError("retention needs --anonymize or --delete")
         months = retention.parse_months(older_than)
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(ARCHIVES_SCOPE)
             template = settings.template
             titles = retention.expired_tabs(snapshot, months, now or datetime.now(UTC), template)
-            result = RetentionResult(action, titles, dry_run=dry_run)
+            result = retention.RetentionResult(action, titles, dry_run=dry_run)
             if action == "delete":
                 ops = retention.delete_ops(titles)
             else:
@@ -228,15 +276,18 @@ class SupportLog:
         return result
 
     def _stage(
-        self, snapshot: Snapshot, header: list[str], batch: list[archiving.Staged]
+        self, snapshot: Snapshot, header: list[str], batch: list[archiving.Staged], scope: Scope
     ) -> Snapshot:
         """Archive step 2 for one batch (copy to staging, delete from Log if unchanged);
         returns the log as it is afterwards (step 3)."""
+        from . import archive as archiving
+
         pass_id = new_op_id()
         exists = snapshot.tab(archiving.STAGING_TAB) is not None
         ops = archiving.stage_ops(header, batch, pass_id, exists)
-        self.write_once(ops, lambda snap: pass_id in archiving.staged_passes(snap))
-        return self.backend.read()
+        staging = Scope.of(archiving.STAGING_TAB)
+        self.write_once(ops, staging, lambda snap: pass_id in archiving.staged_passes(snap))
+        return self.backend.read(scope | BASE_SCOPE)
 
     def _finish_archive(
         self,
@@ -247,6 +298,8 @@ class SupportLog:
         archive_to: SupportLog | None,
     ) -> None:
         """Append staged rows to their archive tabs (here or elsewhere), then drop staging."""
+        from . import archive as archiving
+
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
             ops = archiving.finish_ops(snapshot, snapshot, template, pending, result)
@@ -257,7 +310,7 @@ class SupportLog:
             )
             return
         with archive_to.backend.transaction():
-            elsewhere = archive_to.backend.read()
+            elsewhere = archive_to.backend.read(ARCHIVES_SCOPE)
             ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result)
             details = f"from {self.location}: {archiving.describe(result)}"
             archive_to.commit("archive", ops, LOG_TAB, str(result.moved), details)
@@ -269,8 +322,10 @@ class SupportLog:
 
         Idempotent: a second run plans nothing and writes nothing.
         """
+        from .provision import plan_init
+
         with self.backend.transaction():
-            snapshot = self.backend.read()
+            snapshot = self.backend.read(Scope.all())
             chosen, source = _init_template(snapshot, template)
             changes = plan_init(chosen, source, snapshot, self.backend.read_layout(LOG_TAB))
             if changes:
@@ -287,11 +342,15 @@ class SupportLog:
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
+        from .summary import Month, monthly_summary
+        from .summary_report import summary_ops
+
         chosen = Month.parse(month) if month is not None else None
+        now = datetime.now(UTC)
+        scope = LOG_SCOPE | ARCHIVES_SCOPE | Scope(probe_prefixes=(SUMMARY_PREFIX,))
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(scope)
             template = settings.template
-            now = datetime.now(UTC)
             figures = monthly_summary(snapshot, template, chosen or Month.before(now, template.tz))
             if write:
                 details = (
@@ -307,7 +366,11 @@ class SupportLog:
     def to_dataframe(self, include_archives: bool = True) -> pd.DataFrame:
         """Every row of Log (and the archive tabs) as canonical values, one column per
         template column, plus ``tab`` and ``row`` (the sheet row): for your own analysis."""
-        snapshot, settings = self.read()
+        from .frame import SPOILED, log_frame
+
+        snapshot, settings = self.read(
+            LOG_SCOPE | (ARCHIVES_SCOPE if include_archives else LOG_SCOPE)
+        )
         frame = log_frame(snapshot, settings.template, include_archives)
         return frame.drop(columns=SPOILED)
 
@@ -332,7 +395,12 @@ class SupportLog:
         log's timezone. Each row object (in ``.rows``) holds its values plus ``tab`` and
         ``row``; ``history`` adds the Audit lines that name its ticket. One read.
         """
-        snapshot, settings = self.read()
+        from . import queries
+        from .frame import log_frame
+
+        snapshot, settings = self.read(
+            LOG_SCOPE | ARCHIVES_SCOPE | (AUDIT_SCOPE if history else LOG_SCOPE)
+        )
         template = settings.template
         query = queries.Query.build(
             template, ticket, customer, agent, status, tag, since, until, text
@@ -346,7 +414,10 @@ class SupportLog:
     def followups(self, days: int = 0, today: date | None = None) -> queries.Followups:
         """Open tickets whose follow-up date has passed (``overdue``) or falls between
         ``today`` (default: today in the log's timezone) and ``days`` days later. One read."""
-        snapshot, settings = self.read()
+        from . import queries
+        from .frame import log_frame
+
+        snapshot, settings = self.read(LOG_SCOPE)
         template = settings.template
         day = today or datetime.now(template.tz).date()
         frame = log_frame(snapshot, template, as_typed=True)
@@ -355,15 +426,18 @@ class SupportLog:
     def status(self, now: datetime | None = None) -> queries.LogStatus:
         """Rows in Log, open tickets by age, archive tabs, cells used against Google's
         limit and the last Audit lines. One read."""
-        snapshot, settings = self.read()
+        from . import queries
+        from .frame import log_frame
+
+        snapshot, settings = self.read(Scope.all())
         frame = log_frame(snapshot, settings.template, include_archives=False)
         return queries.log_status(snapshot, frame, settings.template, now or datetime.now(UTC))
 
     def export(
         self,
         path: str | os.PathLike[str] | None = None,
-        fmt: exporting.ExportFormat | None = None,
-        tabs: exporting.ExportTabs = "all",
+        fmt: ExportFormat | None = None,
+        tabs: ExportTabs = "all",
         since: date | str | None = None,
         until: date | str | None = None,
         redact: bool = False,
@@ -373,8 +447,11 @@ class SupportLog:
         ``redact`` masks the template's personal columns. With ``path``, also writes it
         as ``fmt`` (default: from the suffix; CSV is neutralized against formulas). One read.
         """
+        from . import export as exporting
+        from . import queries
+
         first, last = queries.parse_day(since, "from"), queries.parse_day(until, "to")
-        snapshot, settings = self.read()
+        snapshot, settings = self.read(LOG_SCOPE | (LOG_SCOPE if tabs == "log" else ARCHIVES_SCOPE))
         frame = exporting.export_frame(snapshot, settings.template, tabs, first, last, redact)
         if path is not None:
             where = Path(path)
@@ -396,6 +473,8 @@ class SupportLog:
 
         ``strict`` makes warnings fail the report; ``flag=False`` only reads.
         """
+        from .validation import plan_validation
+
         if fix and not flag:
             raise ConfigError("--fix writes to the sheet, so it cannot go with --no-flag")
         if stale_days < 0:
@@ -404,7 +483,8 @@ class SupportLog:
         if moment.tzinfo is None:
             raise ConfigError("validate needs an aware 'now' (with a time zone)")
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(LOG_SCOPE | archived_ids_scope())
+            snapshot = self._archived_ids(snapshot, settings)
             plan = plan_validation(
                 snapshot, settings.template, moment, stale_days, self.location, fix, flag, strict
             )
@@ -425,7 +505,9 @@ class SupportLog:
         """
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(LOG_SCOPE)
+            if names_ticket(settings.template, values):
+                snapshot = self._archived_ids(snapshot, settings, again=True)
             row, op = plan_append(snapshot, settings.template, values, moment)
             ticket = str(row[settings.template.roles.id])
             self.commit("append", [op], LOG_TAB, ticket, f"added {ticket}")
@@ -442,8 +524,12 @@ class SupportLog:
         """
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
-            snapshot, settings = self.read()
-            plan = plan_update(snapshot, settings.template, ticket, changes, moment)
+            snapshot, settings = self.read(LOG_SCOPE)
+            try:
+                plan = plan_update(snapshot, settings.template, ticket, changes, moment)
+            except NotFoundError:  # say where it went, if it was archived
+                snapshot = self._archived_ids(snapshot, settings, again=True)
+                plan = plan_update(snapshot, settings.template, ticket, changes, moment)
             if plan.changes:
                 details = f"{plan.ticket}: {describe_changes(plan.changes)}"
                 self.commit("update", plan.ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
@@ -471,7 +557,7 @@ class SupportLog:
             for number, r in enumerate(records, start=1)
         ]
         with self.backend.transaction():
-            snapshot, settings = self.read()
+            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE)
             template = settings.template
             plan = plan_import(
                 snapshot, template, entries, mapping or {}, now or datetime.now(UTC), progress
@@ -509,6 +595,10 @@ def _init_template(snapshot: Snapshot, name: str | None) -> tuple[Template, str]
 
 
 def _google_credentials(credentials: CredentialsArg, scopes: list[str]) -> tuple[Credentials, str]:
+    from google.auth.credentials import Credentials
+
+    from .backends.gauth import load_credentials
+
     if isinstance(credentials, Credentials):
         acting = getattr(credentials, "service_account_email", None) or "the given credentials"
         return credentials, str(acting)
@@ -522,16 +612,24 @@ def open(
     or ./support-log.xlsx). Nothing is read until a method needs it."""
     where = parse_target(target)
     if where.path is not None:
+        from .backends.local import LocalBackend
+
         return SupportLog(LocalBackend(where.path))
     assert where.spreadsheet_id is not None
     if where.is_new:
         raise ConfigError('gsheet:new only works with "sheetlog init" (it creates the spreadsheet)')
+    from .backends.gauth import SHEETS_SCOPE
+    from .backends.google import GoogleBackend
+
     creds, acting = _google_credentials(credentials, [SHEETS_SCOPE])
     return SupportLog(GoogleBackend(where.spreadsheet_id, creds, acting))
 
 
 def create(title: str, credentials: CredentialsArg = None, share: Sequence[str] = ()) -> SupportLog:
     """Create a new Google spreadsheet called ``title`` and share it (``email[:role]``)."""
+    from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE
+    from .backends.google import GoogleBackend
+
     creds, acting = _google_credentials(credentials, [SHEETS_SCOPE, DRIVE_FILE_SCOPE])
     backend = GoogleBackend.create(title, creds, acting)
     for entry in share:

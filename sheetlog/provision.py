@@ -27,8 +27,6 @@ from .backends.base import (
 from .errors import ConfigError
 from .templates import Kind, Template
 from .workbook import (
-    AUDIT_HEADER,
-    AUDIT_TAB,
     LOG_TAB,
     SETTINGS_HEADER,
     SETTINGS_TAB,
@@ -36,6 +34,8 @@ from .workbook import (
     read_settings,
 )
 
+LOG_ROOM = 999
+"""Empty rows a new Log gets below its header for people to type into (Google's default)."""
 HEADER_WARNING = (
     "The header row is managed by sheetlog: renaming or moving a column breaks the log."
 )
@@ -95,7 +95,7 @@ def plan_init(
         changes.append(
             Change(
                 f'created tab "{LOG_TAB}" with {len(header)} columns',
-                (AddTab(LOG_TAB, tuple(header)),),
+                (AddTab(LOG_TAB, tuple(header), room=LOG_ROOM),),
             )
         )
         layout = Layout(header=header)
@@ -112,8 +112,6 @@ def plan_init(
                 (ProtectHeader(LOG_TAB, HEADER_WARNING),),
             )
         )
-    if snapshot.tab(AUDIT_TAB) is None:
-        changes.append(Change(f'created tab "{AUDIT_TAB}"', (AddTab(AUDIT_TAB, AUDIT_HEADER),)))
     settings = Settings(template, source)
     changes.extend(_settings_changes(snapshot, settings, stored))
     return changes

@@ -23,7 +23,7 @@ from .frame import local_day, opened_at, records
 from .normalize import column_normalizer, parse_date
 from .summary import AGE_BUCKETS, AGE_EDGES
 from .templates import Column, Kind, Template
-from .workbook import AUDIT_HEADER, AUDIT_TAB, LOG_TAB, data_rows
+from .workbook import AUDIT_HEADER, LOG_TAB, audit_tabs, data_rows
 
 CELL_LIMIT = 10_000_000
 CELL_WARNING = 0.8
@@ -176,14 +176,12 @@ def find_rows(frame: pd.DataFrame, template: Template, query: Query) -> list[Row
 
 def audit_lines(snapshot: Snapshot) -> list[Row]:
     """Every Audit line, oldest first, as an object keyed ``when``, ``who``, ... ``op_id``."""
-    tab = snapshot.tab(AUDIT_TAB)
-    if tab is None:
-        return []
     lines = []
-    for _, cells in data_rows(tab):
-        texts = ["" if v is None else str(v) for v in cells]
-        texts += [""] * (len(AUDIT_KEYS) - len(texts))
-        lines.append(dict(zip(AUDIT_KEYS, texts, strict=False)))
+    for tab in audit_tabs(snapshot):
+        for _, cells in data_rows(tab):
+            texts = ["" if v is None else str(v) for v in cells]
+            texts += [""] * (len(AUDIT_KEYS) - len(texts))
+            lines.append(dict(zip(AUDIT_KEYS, texts, strict=False)))
     return lines
 
 

@@ -216,6 +216,15 @@ class Entries:
 # --- append -------------------------------------------------------------------------------
 
 
+def names_ticket(template: Template, raw: Mapping[str, CellValue]) -> bool:
+    """Whether ``raw`` brings its own Ticket ID (a new one is drawn otherwise)."""
+    model = row_model(template)
+    return any(
+        model.column_name(key) == template.roles.id and _ticket_text(value)
+        for key, value in raw.items()
+    )
+
+
 def plan_append(
     snapshot: Snapshot, template: Template, raw: Mapping[str, CellValue], now: datetime
 ) -> tuple[dict[str, Stored], AppendRows]:

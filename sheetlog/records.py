@@ -16,9 +16,9 @@ from typing import Any
 
 from .backends.base import CellValue
 from .errors import ConfigError, InvalidInput, InvalidValue
+from .formats import IMPORT_FORMATS as FORMATS
 from .recording import Record
 
-FORMATS = ("csv", "json", "jsonl")
 SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 

@@ -142,13 +142,12 @@ def render_text(summary: MonthlySummary) -> str:
 def summary_ops(summary: MonthlySummary, snapshot: Snapshot, written_at: datetime) -> list[Op]:
     """Write (or replace, at the same position) the tab ``Summary YYYY-MM``."""
     title = summary.tab
-    titles = list(snapshot.tabs)
     ops: list[Op] = []
-    if title in titles:
-        index = titles.index(title)
+    index = snapshot.position(title)
+    if index is not None:
         ops.append(DeleteTab(title))
     else:
-        index = titles.index(LOG_TAB) + 1  # a new summary goes right after Log
+        index = (snapshot.position(LOG_TAB) or 0) + 1  # a new summary goes right after Log
     headline, source = heading(summary)
     ops.append(AddTab(title, (headline,), index=index))
     stamp = written_at.strftime("%Y-%m-%d %H:%M UTC")

@@ -13,6 +13,7 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog import SupportLog
+from sheetlog.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 
 
@@ -59,6 +60,12 @@ class LogUnderTest:
         while rows and not rows[-1]:
             rows.pop()
         return rows
+
+    def audit(self) -> list[list[Any]]:
+        """The Audit header and every Audit line, across the monthly tabs, oldest first."""
+        tabs = sorted(t for t in self.titles() if t == "Audit" or t.startswith("Audit "))
+        lines = [row for title in tabs for row in self.values(title)[1:]]
+        return [list(AUDIT_HEADER), *lines]
 
     def titles(self) -> list[str]:
         """The tab titles, in order."""

@@ -13,8 +13,10 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from sheetlog.archive import STAGING_TAB, parse_age
+from sheetlog.backends.base import Scope
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, ConfigError
+from sheetlog.workbook import audit_tabs
 from tests.conftest import LogUnderTest, open_google, open_local
 from tests.fakesheets import FakeSheets
 from tests.logdata import HEADER, entry, seed
@@ -69,7 +71,7 @@ def test_moves_closed_old_rows_into_month_tabs_in_resolved_order(any_log: LogUnd
     assert tickets(any_log, "Archive 2025-10") == ["T-03"]
     assert any_log.values("Archive 2025-09")[0] == [*HEADER, "Row Hash"]
     assert STAGING_TAB not in any_log.titles()
-    audit = any_log.values("Audit")[-1]
+    audit = any_log.audit()[-1]
     assert audit[2] == "archive"
     assert "moved 3 rows; 2 to Archive 2025-09; 1 to Archive 2025-10" in audit[5]
     assert "kept 2 with validation errors" in audit[5]
@@ -189,7 +191,7 @@ def test_lost_replies_are_checked_not_repeated(google_log: LogUnderTest) -> None
     )
     assert google_log.log.archive(now=NOW).moved == 3
     assert everything(google_log) == before
-    assert len([r for r in google_log.values("Audit") if r[2] == "archive"]) == 1
+    assert len([r for r in google_log.audit() if r[2] == "archive"]) == 1
 
 
 # --- people typing while the pass runs -------------------------------------------------
@@ -333,9 +335,9 @@ def test_google_pass_uses_four_calls_whatever_the_size(
     fake.calls.clear()
     assert target.log.archive(now=NOW).moved == count // 2
     assert [c.method_id for c in fake.calls] == [
-        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
         "spreadsheets.batchUpdate",
-        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
         "spreadsheets.batchUpdate",
     ]
     stage = fake.calls[1].body or {}
@@ -356,10 +358,10 @@ def test_archive_to_another_workbook_keeps_the_same_guarantees(
     assert result.tabs == {"Archive 2025-09": 2, "Archive 2025-10": 1}
     assert not any(t.startswith("Archive ") for t in any_log.titles())
     assert STAGING_TAB not in any_log.titles()
-    snapshot = elsewhere.backend.read()
+    snapshot = elsewhere.backend.read(Scope.all())
     moved = [r[0] for r in snapshot.tabs["Archive 2025-09"].rows[1:]]
     assert moved == ["T-07", "T-01"]
-    assert snapshot.tabs["Audit"].rows[-1][5].startswith("from ")
+    assert audit_tabs(snapshot)[-1].rows[-1][5].startswith("from ")
     assert len(tickets(any_log, "Log")) == 5 and sum(before.values()) == 8
     again = any_log.log.archive(now=NOW, archive_to=elsewhere)
     assert again.moved == 0

@@ -60,7 +60,7 @@ def test_init_json_output(runner: CliRunner) -> None:
     data = json.loads(result.output)
     assert data["created"] is False
     assert data["location"].endswith("t.xlsx")
-    assert 'created tab "Audit"' in data["changes"]
+    assert 'created tab "Log" with 15 columns' in data["changes"]
 
 
 @pytest.mark.parametrize(

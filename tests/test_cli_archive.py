@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import sheetlog
+from sheetlog.backends.base import Scope
 from sheetlog.cli import cli
 from tests.conftest import open_local
 from tests.logdata import entry, seed
@@ -32,7 +33,7 @@ def test_archive_cli_text_json_and_dry_run(tmp_path: Path) -> None:
     }
     again = runner.invoke(cli, ["archive", "--sheet", sheet])
     assert "moved 0 rows" in again.output
-    assert "Archive 2020-01" in sheetlog.open(sheet).read()[0].tabs
+    assert "Archive 2020-01" in sheetlog.open(sheet).read(Scope.all())[0].tabs
 
 
 def test_archive_on_a_workbook_that_was_never_initialised_exits_2(tmp_path: Path) -> None:

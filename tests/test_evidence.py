@@ -49,7 +49,7 @@ def test_archive_writes_a_chain_that_verifies(any_log: LogUnderTest) -> None:
     assert seqs == ["1", "2", "3", "4", "5"]
     result = any_log.log.verify()
     assert result.ok and result.checked == 5
-    audit = any_log.values("Audit")[-1][5]
+    audit = any_log.audit()[-1][5]
     assert f"chain head {TAB}: 5:" in audit
 
 
@@ -121,7 +121,7 @@ def test_anonymizing_keeps_the_chain_valid_and_hides_customers(any_log: LogUnder
     assert all(str(c).startswith("anon:") and "customer of" not in str(c) for c in customers)
     assert any_log.log.verify().ok
     assert any_log.log.retention("24m", "anonymize", now=later).cells == 0  # idempotent
-    assert any_log.values("Audit")[-1][2] == "retention"
+    assert any_log.audit()[-1][2] == "retention"
 
 
 def test_a_personal_cell_changed_after_archiving_is_caught(any_log: LogUnderTest) -> None:
@@ -148,10 +148,13 @@ def test_verify_and_retention_budgets_on_google(google_log: LogUnderTest) -> Non
     archived(google_log, 3)
     fake.calls.clear()
     google_log.log.verify()
-    assert [c.method_id for c in fake.calls] == ["spreadsheets.get"]
+    assert [c.method_id for c in fake.calls] == ["spreadsheets.getByDataFilter"]
     fake.calls.clear()
     google_log.log.retention("1m", "anonymize", now=NOW + dt.timedelta(days=90))
-    assert [c.method_id for c in fake.calls] == ["spreadsheets.get", "spreadsheets.batchUpdate"]
+    assert [c.method_id for c in fake.calls] == [
+        "spreadsheets.getByDataFilter",
+        "spreadsheets.batchUpdate",
+    ]
 
 
 def test_verify_cli_exit_codes_and_digest(tmp_path: Path) -> None:

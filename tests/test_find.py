@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sheetlog.backends.base import AppendRows
+from sheetlog.backends.base import AppendRows, Scope
 from sheetlog.errors import ConfigError, InvalidValue
 from sheetlog.frame import log_frame
 from sheetlog.queries import Query, find_rows
@@ -49,7 +49,7 @@ def test_history_adds_the_audit_lines_naming_the_ticket(local_log: LogUnderTest)
 
 def test_each_filter(local_log: LogUnderTest) -> None:
     seed_sample(local_log)
-    snapshot, settings = local_log.log.read()
+    snapshot, settings = local_log.log.read(Scope.all())
     template = settings.template
     frame = log_frame(snapshot, template, as_typed=True)
 

@@ -3,11 +3,14 @@ errors, bounded retries, and lost replies that must not apply a write twice."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog.errors import AccessError, BackendError
+from sheetlog.workbook import audit_tab
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 
@@ -55,7 +58,7 @@ def test_gsheet_new_creates_shares_and_initialises(fake: FakeSheets, creds: Cred
     log.init()
     assert log.location.startswith("https://docs.google.com/spreadsheets/d/")
     sid = log.location.split("/d/")[1].split("/")[0]
-    assert {"Log", "Audit", "_sheetlog"} <= set(fake.titles(sid))
+    assert {"Log", audit_tab(datetime.now(UTC)), "_sheetlog"} <= set(fake.titles(sid))
     (permission,) = fake.permissions(sid)
     assert permission["emailAddress"] == "lead@example.com"
     assert permission["role"] == "reader"
@@ -120,7 +123,7 @@ def test_a_write_whose_reply_was_lost_is_not_applied_twice(google_log: LogUnderT
     )
     google_log.log.init()
     assert [c.method_id for c in fake.calls].count("spreadsheets.batchUpdate") == 1
-    assert len(google_log.values("Audit")) == 2
+    assert len(google_log.audit()) == 2
     assert google_log.values("Log") == [list(sheetlog.load_template().header)]
 
 
@@ -130,4 +133,4 @@ def test_a_write_that_failed_without_applying_is_sent_again(google_log: LogUnder
     fake.inject(status=500, times=1, when=lambda c: c.method_id == "spreadsheets.batchUpdate")
     google_log.log.init()
     assert [c.method_id for c in fake.calls].count("spreadsheets.batchUpdate") == 2
-    assert len(google_log.values("Audit")) == 2
+    assert len(google_log.audit()) == 2

@@ -65,7 +65,7 @@ def test_valid_rows_land_in_one_write_and_bad_ones_are_reported_by_line(
     ]
     assert column(any_log, "Status") == ["Open", "Resolved", "Pending"]
     assert column(any_log, "Issue Summary")[2] == "Two-line\nsummary"
-    audit = any_log.values("Audit")[-1]
+    audit = any_log.audit()[-1]
     assert audit[2:5] == ["import", "Log", "HD-1 … HD-5"]
     assert audit[5].startswith("imported 3 rows from ")
     assert audit[5].endswith("; 0 already in the log, 2 rejected")
@@ -191,7 +191,10 @@ def test_import_costs_one_read_and_one_write(google_log: LogUnderTest) -> None:
     fake.calls.clear()
     result = google_log.log.import_rows(rows(300, 40))
     assert len(result.added) == 300
-    assert [c.method_id for c in fake.calls] == ["spreadsheets.get", "spreadsheets.batchUpdate"]
+    assert [c.method_id for c in fake.calls] == [
+        "spreadsheets.getByDataFilter",
+        "spreadsheets.batchUpdate",
+    ]
 
 
 def test_a_big_import_is_split_under_the_request_limit(google_log: LogUnderTest) -> None:
@@ -208,7 +211,7 @@ def test_a_big_import_is_split_under_the_request_limit(google_log: LogUnderTest)
     assert all(c.bytes < limit for c in writes)
     assert len(fake.calls) <= 2 + math.ceil(payload / limit)
     assert [r[0] for r in google_log.values("Log")[1:]] == [f"HD-{n}" for n in range(200)]
-    audit = google_log.values("Audit")[2:]
+    audit = google_log.audit()[2:]
     assert [r[2] for r in audit] == ["import"] * len(writes)
     assert sum(int(r[5].split()[1]) for r in audit) == 200  # "imported N rows from ..."
     assert all(f"of {len(writes)})" in r[5] for r in audit)

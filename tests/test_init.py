@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from sheetlog.backends.base import SetCells
 from sheetlog.errors import ConfigError
 from sheetlog.templates import load_template
-from sheetlog.workbook import AUDIT_HEADER, SETTINGS_TAB
+from sheetlog.workbook import AUDIT_HEADER, SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")
@@ -17,10 +19,10 @@ def test_init_provisions_header_rules_audit_and_settings(any_log: LogUnderTest) 
     result = any_log.log.init()
     assert result.changes
     assert any_log.values("Log") == [list(STANDARD.header)]
-    audit = any_log.values("Audit")
+    audit = any_log.audit()
     assert audit[0] == list(AUDIT_HEADER)
     assert len(audit) == 2 and audit[1][2] == "init"
-    assert {"Log", "Audit", SETTINGS_TAB} <= set(any_log.titles())
+    assert {"Log", audit_tab(datetime.now(UTC)), SETTINGS_TAB} <= set(any_log.titles())
     settings = dict((row[0], row[1]) for row in any_log.values(SETTINGS_TAB)[1:])
     assert settings["template"] == "standard"
     assert settings["timezone"] == "UTC"
@@ -44,7 +46,7 @@ def test_second_init_changes_nothing_and_writes_nothing(any_log: LogUnderTest) -
     again = any_log.log.init()
     assert again.changes == []
     assert any_log.write_marker() == marker
-    assert len(any_log.values("Audit")) == 2
+    assert len(any_log.audit()) == 2
 
 
 def test_init_adds_a_missing_column_and_keeps_every_row(any_log: LogUnderTest) -> None:

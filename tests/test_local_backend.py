@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import pytest
 
-from sheetlog.backends.base import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, SetCells
+from sheetlog.backends import xlsxpatch
+from sheetlog.backends.base import (
+    AddTab,
+    AppendRows,
+    DeleteRowsIfUnchanged,
+    MarkCells,
+    Op,
+    Scope,
+    SetCells,
+)
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, LockedError
 
@@ -57,20 +67,27 @@ def test_a_second_run_waits_then_refuses_while_another_holds_the_lock(
         done.set()
         other.join(5)
     book.write([AppendRows("Log", (("x",),))])
-    assert book.read().tabs["Log"].rows[-1] == ["x"]
+    assert book.read(Scope.all()).tabs["Log"].rows[-1] == ["x"]
 
 
+@pytest.mark.parametrize("writer", ["patch", "openpyxl"])
 def test_a_failed_save_leaves_the_file_and_folder_as_they_were(
-    book: LocalBackend, monkeypatch: pytest.MonkeyPatch
+    book: LocalBackend, monkeypatch: pytest.MonkeyPatch, writer: str
 ) -> None:
     before = book.path.read_bytes()
 
-    def explode(self: openpyxl.Workbook, filename: object) -> None:
+    def explode(self: object, target: BinaryIO, *args: object) -> None:
+        target.write(b"PK half a package")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", explode)
+    if writer == "patch":
+        monkeypatch.setattr(xlsxpatch, "patch", lambda source, target, ops: explode(0, target))
+        op: Op = AppendRows("Log", (("x",),))
+    else:
+        monkeypatch.setattr(openpyxl.Workbook, "save", explode)
+        op = DeleteRowsIfUnchanged("Log", (("nothing",),))  # only openpyxl deletes rows
     with pytest.raises(OSError, match="disk full"):
-        book.write([AppendRows("Log", (("x",),))])
+        book.write([op])
     assert book.path.read_bytes() == before
     assert sorted(
         p.name for p in book.path.parent.iterdir() if not p.name.startswith(".log.xlsx.sheetlog")
@@ -79,7 +96,7 @@ def test_a_failed_save_leaves_the_file_and_folder_as_they_were(
 
 def test_refuses_to_overwrite_a_file_saved_by_someone_else_meanwhile(book: LocalBackend) -> None:
     with pytest.raises(BackendError, match="changed by another program"), book.transaction():
-        book.read()
+        book.read(Scope.all())
         other = openpyxl.load_workbook(book.path)
         other["Log"]["A5"] = "typed in Excel"
         other.save(book.path)
@@ -103,7 +120,7 @@ def test_reads_are_ragged_and_typed_cells_come_back_typed(book: LocalBackend) ->
     sheet["A4"] = "after a blank row"
     sheet["C9"].number_format = "@"  # a format alone is not content
     sheet_book.save(book.path)
-    rows = book.read().tabs["Log"].rows
+    rows = book.read(Scope.all()).tabs["Log"].rows
     assert rows == [
         ["A", "B", "C"],
         [dt.datetime(2023, 11, 15, 14, 30), 123],
@@ -115,7 +132,7 @@ def test_reads_are_ragged_and_typed_cells_come_back_typed(book: LocalBackend) ->
 def test_append_goes_below_the_last_row_with_content(book: LocalBackend) -> None:
     book.write([SetCells("Log", 2, 0, (("one",),)), SetCells("Log", 4, 2, (("far note",),))])
     book.write([AppendRows("Log", (("two", "b"),))])
-    rows = book.read().tabs["Log"].rows
+    rows = book.read(Scope.all()).tabs["Log"].rows
     assert rows[4] == ["two", "b"]
     assert rows[3] == [None, None, "far note"]
 
@@ -124,14 +141,14 @@ def test_writes_in_one_transaction_are_saved_once_or_not_at_all(book: LocalBacke
     before = book.path.read_bytes()
     with pytest.raises(RuntimeError), book.transaction():
         book.write([AppendRows("Log", (("first",),))])
-        assert book.read().tabs["Log"].rows[-1] == ["first"]  # visible inside the pass
+        assert book.read(Scope.all()).tabs["Log"].rows[-1] == ["first"]  # visible inside the pass
         assert book.path.read_bytes() == before  # not saved yet
         raise RuntimeError("killed between two steps")
     assert book.path.read_bytes() == before
     with book.transaction():
         book.write([AppendRows("Log", (("one",),))])
         book.write([AppendRows("Log", (("two",),))])
-    assert [r[0] for r in book.read().tabs["Log"].rows[1:]] == ["one", "two"]
+    assert [r[0] for r in book.read(Scope.all()).tabs["Log"].rows[1:]] == ["one", "two"]
 
 
 def test_conditional_delete_removes_unchanged_rows_and_keeps_styles_in_place(
@@ -140,7 +157,12 @@ def test_conditional_delete_removes_unchanged_rows_and_keeps_styles_in_place(
     rows = tuple((f"T-{i}", f"c{i}") for i in range(1, 8))
     book.write([AppendRows("Log", rows), MarkCells("Log", 6, (1,), True)])
     book.write([DeleteRowsIfUnchanged("Log", (rows[0], rows[2], rows[3], ("T-6", "edited")))])
-    assert [r[0] for r in book.read().tabs["Log"].rows[1:]] == ["T-2", "T-5", "T-6", "T-7"]
+    assert [r[0] for r in book.read(Scope.all()).tabs["Log"].rows[1:]] == [
+        "T-2",
+        "T-5",
+        "T-6",
+        "T-7",
+    ]
     sheet = openpyxl.load_workbook(book.path)["Log"]
     assert sheet["A3"].value == "T-5"
     assert sheet["B3"].fill.fgColor.rgb.endswith("F4CCCC")  # the mark moved up with T-5

@@ -3,6 +3,7 @@ its formats, the call budget on Google, and charts that outlive later saves loca
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from sheetlog.backends.base import AppendRows, SetCells
-from sheetlog.workbook import SETTINGS_TAB
+from sheetlog.workbook import SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 from tests.summary_data import ARCHIVE, LIVE, fill, row
 
@@ -133,7 +134,7 @@ def test_summary_writes_the_tab_with_sections_formats_and_charts(
     ]
     assert values[find(values, "2025-10-31") - 1] == ["2025-10-31", 2]
     assert sorted(charts(any_log, TAB)) == expected_charts(any_log)
-    audit = any_log.values("Audit")[-1]
+    audit = any_log.audit()[-1]
     assert audit[2:4] == ["summary", TAB]
     assert "October 2025: 12 interactions, 6 open at month end, 4 rows left out" in audit[5]
 
@@ -152,8 +153,9 @@ def test_rerun_replaces_the_tab_in_place_and_changes_nothing_else(
     any_log.log.summary("2025-10")
     assert any_log.titles() == titles
     after = {title: any_log.values(title) for title in titles if title != TAB}
-    assert len(after["Audit"]) == len(before["Audit"]) + 1
-    after["Audit"] = before["Audit"]
+    audit = audit_tab(datetime.now(UTC))
+    assert len(after[audit]) == len(before[audit]) + 1
+    after[audit] = before[audit]
     assert after == before
     values = any_log.values(TAB)
     assert values[find(values, "Interactions") - 1][1] == 13
@@ -170,7 +172,7 @@ def test_summary_costs_one_read_and_one_write_on_google(
         fake.calls.clear()
         google_log.log.summary("2025-10")
         assert [c.method_id for c in fake.calls] == [
-            "spreadsheets.get",
+            "spreadsheets.getByDataFilter",
             "spreadsheets.batchUpdate",
         ]
 
@@ -180,14 +182,14 @@ def test_no_write_reads_once_and_writes_nothing(any_log: LogUnderTest, tmp_path:
     if any_log.fake is not None:
         any_log.fake.calls.clear()
     marker = any_log.write_marker()
-    audit = any_log.values("Audit")
+    audit = any_log.audit()
     summary = any_log.log.summary("2025-10", write=False)
     assert summary.interactions == 12
     assert any_log.write_marker() == marker
     assert TAB not in any_log.titles()
-    assert any_log.values("Audit") == audit
+    assert any_log.audit() == audit
     if any_log.fake is not None:
-        assert [c.method_id for c in any_log.fake.calls] == ["spreadsheets.get"]
+        assert [c.method_id for c in any_log.fake.calls] == ["spreadsheets.getByDataFilter"]
 
 
 def test_local_charts_survive_later_passes(local_log: LogUnderTest, tmp_path: Path) -> None:

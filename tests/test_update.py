@@ -44,7 +44,7 @@ def test_closing_stamps_resolved_at_and_audit_keeps_old_and_new(any_log: LogUnde
     assert cell(any_log, 2, "Status") == "Resolved"
     assert cell(any_log, 2, "Resolved At") == "2025-11-16 09:05 UTC"
     assert cell(any_log, 2, "Actions & Notes") == "Refund issued"
-    audit = any_log.values("Audit")[-1]
+    audit = any_log.audit()[-1]
     assert audit[2:5] == ["update", "Log", f"{ticket} (row 2)"]
     assert audit[5] == (
         f"{ticket}: Status: Open → Resolved; Actions & Notes: (empty) → Refund issued;"
@@ -160,7 +160,10 @@ def test_update_costs_one_read_and_one_write_of_the_changed_cells(
     ticket = opened(google_log)
     fake.calls.clear()
     google_log.log.update(ticket, {"Status": "Resolved", "Follow-up Notes": "none"}, now=LATER)
-    assert [c.method_id for c in fake.calls] == ["spreadsheets.get", "spreadsheets.batchUpdate"]
+    assert [c.method_id for c in fake.calls] == [
+        "spreadsheets.getByDataFilter",
+        "spreadsheets.batchUpdate",
+    ]
     body = fake.calls[1].body
     assert body is not None
     written = [r["updateCells"] for r in body["requests"] if "updateCells" in r]

@@ -88,7 +88,7 @@ def _row(problem: LogProblem) -> int:
 
 
 def audit_lines(lt: LogUnderTest) -> list[list[Any]]:
-    return lt.values("Audit")[1:]
+    return lt.audit()[1:]
 
 
 CHECKS = [

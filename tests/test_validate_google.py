@@ -13,7 +13,7 @@ from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 from tests.test_validate import COL, HEADER, NOW, highlighted, row, validation_cell
 
-GET = "spreadsheets.get"
+GET = "spreadsheets.getByDataFilter"
 WRITE = "spreadsheets.batchUpdate"
 
 

@@ -1,10 +1,10 @@
 """The small interface every backend implements, and the data it speaks.
 
-A backend reads the whole workbook in one go (``read``) and applies a list of
-``Op`` values in one atomic step (``write``) — one ``spreadsheets.batchUpdate``
-on Google, one atomic file save on a local workbook. Everything above this
-module (init, append, validate, archive...) only builds ops from snapshots, so
-both backends behave the same by construction.
+A backend reads the tabs a command needs in one go (``read`` of a ``Scope``) and
+applies a list of ``Op`` values in one atomic step (``write``) — one
+``spreadsheets.batchUpdate`` on Google, one atomic file save on a local workbook.
+Everything above this module (init, append, validate, archive...) only builds ops
+from snapshots, so both backends behave the same by construction.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, TypeVar
+
+from ..errors import BackendError
 
 CellValue = str | int | float | bool | datetime | date | None
 """A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
@@ -33,6 +35,8 @@ class Tab:
     title: str
     rows: list[list[CellValue]]
     hidden: bool = False
+    index: int = 0
+    """The tab's position among all tabs (0: first)."""
     frozen_rows: int = 0
     grid_rows: int = 0
     """The rows the tab has allocated (Google counts these against its cell limit)."""
@@ -45,15 +49,116 @@ class Tab:
         return [str(v).strip() if v is not None else "" for v in self.rows[0]] if self.rows else []
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What one read returns: tabs named in ``tabs``, tabs whose title starts with one
+    of ``prefixes``, or every tab (``everything``). ``columns`` narrows the tabs of a
+    prefix to some 0-based columns (other cells read as empty). ``probe`` (titles) and
+    ``probe_prefixes`` name tabs whose existence and position are needed, not their rows."""
+
+    tabs: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    columns: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    probe: frozenset[str] = frozenset()
+    probe_prefixes: tuple[str, ...] = ()
+    everything: bool = False
+
+    @classmethod
+    def of(cls, *titles: str, prefixes: tuple[str, ...] = (), probe: tuple[str, ...] = ()) -> Scope:
+        """Whole tabs by title and by prefix, plus tabs to probe by title."""
+        return cls(frozenset(titles), prefixes, probe=frozenset(probe))
+
+    @classmethod
+    def all(cls) -> Scope:
+        """Every tab, whole."""
+        return cls(everything=True)
+
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(
+            self.tabs | other.tabs,
+            tuple(dict.fromkeys(self.prefixes + other.prefixes)),
+            tuple(dict(self.columns + other.columns).items()),
+            self.probe | other.probe,
+            tuple(dict.fromkeys(self.probe_prefixes + other.probe_prefixes)),
+            self.everything or other.everything,
+        )
+
+    def narrowed(self, prefix: str, columns: tuple[int, ...]) -> Scope:
+        """This scope plus the tabs of ``prefix``, only ``columns`` of them."""
+        return self | Scope(columns=((prefix, columns),))
+
+    def wants(self, title: str) -> bool:
+        """Whether a read of this scope returns ``title``'s rows (all or some columns)."""
+        return (
+            self.everything
+            or title in self.tabs
+            or title.startswith(self.prefixes)
+            or self.columns_of(title) is not None
+        )
+
+    def probes(self, title: str) -> bool:
+        """Whether ``title`` is probed (and not read)."""
+        found = title in self.probe or title.startswith(self.probe_prefixes)
+        return found and not self.wants(title)
+
+    @property
+    def by_title(self) -> bool:
+        """Whether every tab this scope names is named by its full title (no prefixes)."""
+        return not (self.everything or self.prefixes or self.columns or self.probe_prefixes)
+
+    def columns_of(self, title: str) -> tuple[int, ...] | None:
+        """The only columns to read of ``title``, or None for all of them."""
+        if self.everything or title in self.tabs or title.startswith(self.prefixes):
+            return None
+        for prefix, columns in self.columns:
+            if title.startswith(prefix):
+                return columns
+        return None
+
+
+def narrowed(rows: list[list[CellValue]], columns: tuple[int, ...] | None) -> list[list[CellValue]]:
+    """``rows`` with only ``columns`` kept below the header row (None: all of them),
+    ragged like every read: no trailing empty cells or rows."""
+    if columns is None:
+        return rows
+    kept = [rows[0]] if rows else []
+    width = max(columns, default=-1) + 1
+    for row in rows[1:]:
+        cut: list[CellValue] = [
+            row[c] if c in columns and c < len(row) else None for c in range(width)
+        ]
+        while cut and cut[-1] is None:
+            cut.pop()
+        kept.append(cut)
+    while len(kept) > 1 and not kept[-1]:
+        kept.pop()
+    return kept
+
+
 @dataclass
 class Snapshot:
-    """Every tab of the workbook, in tab order, read at one moment."""
+    """The tabs one read returned, in tab order, read at one moment."""
 
     tabs: dict[str, Tab]
+    probed: dict[str, Tab] = field(default_factory=dict)
+    """Tabs the scope probed: position and header only (``rows`` holds the header)."""
 
     def tab(self, title: str) -> Tab | None:
         """The tab called ``title``, or None."""
         return self.tabs.get(title)
+
+    def exists(self, title: str) -> bool:
+        """Whether ``title`` was read or probed and is there."""
+        return title in self.tabs or title in self.probed
+
+    def merged(self, other: Snapshot) -> Snapshot:
+        """This snapshot with the tabs ``other`` read added (``other`` wins on a title)."""
+        return Snapshot({**self.tabs, **other.tabs}, {**self.probed, **other.probed})
+
+    def position(self, title: str) -> int | None:
+        """Where ``title`` stands among all tabs, when read or probed."""
+        found = self.tabs.get(title) or self.probed.get(title)
+        return None if found is None else found.index
 
 
 @dataclass
@@ -73,12 +178,16 @@ class Layout:
 
 @dataclass(frozen=True)
 class AddTab:
-    """Create a tab whose first row is ``header`` (bold); hidden tabs hold settings."""
+    """Create a tab whose first row is ``header`` (bold); hidden tabs hold settings.
+
+    ``room``: empty rows below the header for people to type into; a Google tab has no
+    other spare rows (each allocated cell counts against the spreadsheet's limit)."""
 
     title: str
     header: tuple[str, ...]
     hidden: bool = False
     index: int | None = None
+    room: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,10 +203,13 @@ class SetCells:
 
 @dataclass(frozen=True)
 class AppendRows:
-    """Write rows directly below the last row that has any content, from column A."""
+    """Write rows directly below the last row that has any content, from column A.
+
+    With a ``header``, a missing tab is first created with it (bold), as ``AddTab``."""
 
     tab: str
     rows: tuple[tuple[CellValue, ...], ...]
+    header: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +349,10 @@ Op = (
 )
 
 
+class UncertainWrite(BackendError):
+    """A write whose reply was lost: the service may or may not have applied it."""
+
+
 class Backend(ABC):
     """Where a log lives. Implementations translate their errors into SheetlogError."""
 
@@ -244,8 +360,8 @@ class Backend(ABC):
     location: str
 
     @abstractmethod
-    def read(self) -> Snapshot:
-        """Every tab's values, in one read."""
+    def read(self, scope: Scope) -> Snapshot:
+        """The values of the tabs ``scope`` names (those that exist), in one read."""
 
     @abstractmethod
     def read_layout(self, title: str) -> Layout | None:
@@ -253,7 +369,7 @@ class Backend(ABC):
 
     @abstractmethod
     def write(self, ops: Sequence[Op]) -> None:
-        """Apply ``ops`` atomically: all of them or none."""
+        """Apply ``ops`` atomically: all of them or none (``UncertainWrite``: unknown which)."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

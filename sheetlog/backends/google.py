@@ -23,6 +23,8 @@ from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from ..errors import AccessError, BackendError, ConfigError, SheetlogError
+from ..workbook import SETTINGS_TAB
+from . import gtags
 from .base import (
     AddChart,
     AddFormatRule,
@@ -37,6 +39,7 @@ from .base import (
     MarkCells,
     Op,
     ProtectHeader,
+    Scope,
     SetCells,
     SetDropdown,
     SetNumberFormat,
@@ -44,13 +47,18 @@ from .base import (
     SetWidth,
     Snapshot,
     Tab,
+    UncertainWrite,
 )
 from .gauth import RetryingHTTPClient
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{}/edit"
+PROPERTIES = (
+    "properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,frozenRowCount))"
+)
+TAGS = "developerMetadata(metadataKey,metadataValue)"
+LIST_FIELDS = f"sheets({PROPERTIES},{TAGS})"
 READ_FIELDS = (
-    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),data(rowData(values(effectiveValue))))"
+    f"sheets({PROPERTIES},{TAGS},data(startRow,startColumn,rowData(values(effectiveValue))))"
 )
 LAYOUT_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),"
@@ -64,10 +72,6 @@ SHARE_ROLES = ("writer", "commenter", "reader")
 CHART_TYPES = {"column": "COLUMN", "line": "LINE"}
 CHART_PIXELS = (640, 320)
 WRITE_LIMIT_BYTES = 2_000_000  # Google's advised maximum payload (api/limits)
-
-
-class UncertainWrite(BackendError):
-    """A write whose reply was lost: Google may or may not have applied it."""
 
 
 @contextmanager
@@ -117,6 +121,8 @@ class GoogleBackend(Backend):
         self.acting_as = acting_as
         self.http = RetryingHTTPClient(credentials)
         self._sheets: dict[str, _Sheet] = {}
+        self._untagged: dict[str, int] = {}
+        self._marked: bool | None = None  # whether the settings tab says every tab is tagged
 
     @classmethod
     def create(cls, title: str, credentials: Credentials, acting_as: str) -> GoogleBackend:
@@ -156,8 +162,10 @@ class GoogleBackend(Backend):
             reply = self.http.fetch_sheet_metadata(self.spreadsheet_id, params)
         return dict(reply)
 
-    def _remember(self, sheets: list[dict[str, Any]]) -> None:
-        self._sheets = {}
+    def _remember(self, sheets: list[dict[str, Any]], every: bool = True) -> None:
+        """Keep the ids and grid sizes of ``sheets``; ``every``: they are all the tabs."""
+        if every:
+            self._sheets = {}
         for sheet in sheets:
             props = sheet["properties"]
             grid = props.get("gridProperties", {})
@@ -167,26 +175,68 @@ class GoogleBackend(Backend):
                 grid.get("columnCount", DEFAULT_COLUMNS),
             )
 
-    def read(self) -> Snapshot:
-        reply = self._get({"includeGridData": "true", "fields": READ_FIELDS})
-        sheets = reply.get("sheets", [])
+    def _titles(self) -> list[dict[str, Any]]:
+        """Every tab's properties and tags (one small ``spreadsheets.get``, no cell data)."""
+        sheets: list[dict[str, Any]] = self._get({"fields": LIST_FIELDS}).get("sheets", [])
         self._remember(sheets)
-        tabs = {}
+        self._note_untagged(sheets)
+        return sheets
+
+    def _note_untagged(self, sheets: list[dict[str, Any]]) -> None:
+        """From a listing of every tab: the tabs the next write tags, and whether the
+        settings tab is to be marked as every tab tagged."""
+        self._untagged = {}
+        self._marked = False
         for sheet in sheets:
-            props = sheet["properties"]
-            tabs[props["title"]] = Tab(
-                title=props["title"],
-                rows=[[_cell_value(c) for c in row] for row in _grid_rows(sheet)],
-                hidden=bool(props.get("hidden", False)),
-                frozen_rows=props.get("gridProperties", {}).get("frozenRowCount", 0),
-                grid_rows=self._sheets[props["title"]].rows,
-                grid_columns=self._sheets[props["title"]].columns,
-            )
-        return Snapshot(tabs)
+            props, keys = sheet["properties"], gtags.keys(sheet)
+            if gtags.TAB not in keys:
+                self._untagged[props["title"]] = props["sheetId"]
+            if props["title"] == SETTINGS_TAB and gtags.TAGGED in keys:
+                self._marked = True
+
+    def read(self, scope: Scope) -> Snapshot:
+        """One ``spreadsheets.getByDataFilter`` selecting the tabs of ``scope`` by their
+        tags (``gtags``). A log whose tabs are not all tagged yet lists its tabs first
+        and reads them by range (two calls); so does a scope no tag can select."""
+        if scope.everything:
+            reply = self._get({"includeGridData": "true", "fields": READ_FIELDS})
+            sheets = reply.get("sheets", [])
+            self._remember(sheets)
+            self._note_untagged(sheets)
+            return _snapshot(sheets, scope)
+        filters = gtags.scope_filters(scope)
+        if filters is not None and not self._untagged:
+            marked = [*filters, gtags.lookup(gtags.HEADER, SETTINGS_TAB)]
+            sheets = self._filtered(marked)
+            settings = next((s for s in sheets if s["properties"]["title"] == SETTINGS_TAB), None)
+            if settings is not None and gtags.TAGGED in gtags.keys(settings):
+                self._remember(sheets, every=False)
+                return _snapshot(sheets, scope)
+        listed = self._titles()
+        sheets = self._ranged(_ranges(scope, listed)).get("sheets", [])
+        self._remember(sheets, every=False)
+        return _snapshot(sheets, scope)
+
+    def _filtered(self, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The sheets (properties, tags, data) that ``filters`` select: one call."""
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            reply = self.http.request(
+                "post",
+                f"{SPREADSHEETS_API_V4_BASE_URL}/{self.spreadsheet_id}:getByDataFilter",
+                params={"fields": READ_FIELDS},
+                json={"dataFilters": filters, "includeGridData": True},
+            ).json()
+        return [s for s in reply.get("sheets", []) if "data" in s]
+
+    def _ranged(self, ranges: list[str]) -> dict[str, Any]:
+        """The grid data of ``ranges`` (no call when there are none)."""
+        if not ranges:
+            return {}
+        return self._get({"includeGridData": "true", "ranges": ranges, "fields": READ_FIELDS})
 
     def read_layout(self, title: str) -> Layout | None:
-        if not self._sheets:
-            self.read()
+        if self._marked is None:  # no listing of every tab yet
+            self._titles()
         if title not in self._sheets:
             return None
         reply = self._get({"ranges": f"{quote_title(title)}!1:2", "fields": LAYOUT_FIELDS})
@@ -225,6 +275,7 @@ class GoogleBackend(Backend):
         requests_ = builder.build(ops)
         if not requests_:
             return
+        requests_ += self._tagging(builder.sheets)
         with translate_errors(self.spreadsheet_id, self.acting_as):
             try:
                 self.http.batch_update(self.spreadsheet_id, {"requests": requests_})
@@ -237,6 +288,22 @@ class GoogleBackend(Backend):
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
         self._sheets = builder.sheets
+        self._untagged = {}
+        if self._marked is False and SETTINGS_TAB in self._sheets:
+            self._marked = True
+
+    def _tagging(self, sheets: dict[str, _Sheet]) -> list[dict[str, Any]]:
+        """Tags for the tabs a listing found untagged (still there after this write), and
+        the settings tab's mark once they all are."""
+        found = [
+            request
+            for title, sheet_id in self._untagged.items()
+            if title in sheets and sheets[title].sheet_id == sheet_id
+            for request in gtags.tag_requests(sheet_id, title, sheets[title].columns)
+        ]
+        if self._marked is False and SETTINGS_TAB in sheets:
+            found.append(gtags.marker(sheets[SETTINGS_TAB].sheet_id))
+        return found
 
     # --- write size ---------------------------------------------------------------------
 
@@ -247,15 +314,103 @@ class GoogleBackend(Backend):
         return len(json.dumps({"requests": _Requests(self._sheets).build(ops)}))
 
 
+def _extents(ops: Sequence[Op]) -> dict[str, tuple[int, int]]:
+    """The rows and columns each tab's cell-writing ops reach, by title."""
+    found: dict[str, tuple[int, int]] = {}
+    for op in ops:
+        match op:
+            case SetCells(tab=tab, row=row, col=col, values=values):
+                reach = (row + len(values) - 1, col + max(map(len, values), default=0))
+            case SetNumberFormat(tab=tab, row=row, col=col, rows=rows, cols=cols):
+                reach = (row + rows - 1, col + cols)
+            case _:
+                continue
+        before = found.get(tab, (0, 0))
+        found[tab] = (max(before[0], reach[0]), max(before[1], reach[1]))
+    return found
+
+
 def quote_title(title: str) -> str:
     """A tab title as A1 notation wants it: single-quoted, quotes doubled."""
     return "'" + title.replace("'", "''") + "'"
 
 
 def _grid_rows(sheet: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    """The CellData rows of a sheet's first (only) grid-data block."""
-    data = sheet.get("data") or [{}]
-    return [row.get("values", []) for row in data[0].get("rowData", [])]
+    """The CellData rows of a sheet's grid-data blocks, laid out from A1 (a block starts
+    at its ``startRow``/``startColumn``; cells outside every block are empty)."""
+    rows: list[list[dict[str, Any]]] = []
+    for block in sheet.get("data") or []:
+        top, left = block.get("startRow", 0), block.get("startColumn", 0)
+        for offset, line in enumerate(block.get("rowData", [])):
+            values = line.get("values", [])
+            if not values:
+                continue
+            while len(rows) <= top + offset:
+                rows.append([])
+            row = rows[top + offset]
+            if len(row) < left + len(values):
+                row.extend([{}] * (left + len(values) - len(row)))
+            row[left : left + len(values)] = values
+    return rows
+
+
+def _ranges(scope: Scope, listed: list[dict[str, Any]] | None) -> list[str]:
+    """The A1 ranges that read ``scope``: whole tabs, a narrowed tab's header row and
+    columns, a probed tab's first cell. ``listed``: every tab, when known."""
+    if listed is None:
+        wanted = sorted(scope.tabs)
+        probed = sorted(scope.probe - scope.tabs)
+    else:
+        titles = [sheet["properties"]["title"] for sheet in listed]
+        wanted = [t for t in titles if scope.wants(t)]
+        probed = [t for t in titles if scope.probes(t)]
+    ranges: list[str] = []
+    for title in wanted:
+        columns = scope.columns_of(title)
+        if columns is None:
+            ranges.append(quote_title(title))
+            continue
+        ranges.append(f"{quote_title(title)}!1:1")
+        ranges += [f"{quote_title(title)}!{_letter(c)}2:{_letter(c)}" for c in columns]
+    ranges += [f"{quote_title(title)}!A1" for title in probed]
+    return ranges
+
+
+def _letter(col: int) -> str:
+    """The A1 letters of a 0-based column."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _snapshot(sheets: list[dict[str, Any]], scope: Scope) -> Snapshot:
+    """The tabs of a ``spreadsheets.get`` reply that ``scope`` reads or probes."""
+    tabs: dict[str, Tab] = {}
+    probed: dict[str, Tab] = {}
+    for sheet in sheets:
+        props = sheet["properties"]
+        title = props["title"]
+        grid = props.get("gridProperties", {})
+        tab = Tab(
+            title=title,
+            rows=[],
+            hidden=bool(props.get("hidden", False)),
+            index=props.get("index", 0),
+            frozen_rows=grid.get("frozenRowCount", 0),
+            grid_rows=grid.get("rowCount", DEFAULT_ROWS),
+            grid_columns=grid.get("columnCount", DEFAULT_COLUMNS),
+        )
+        if scope.wants(title):
+            tab.rows = [[_cell_value(c) for c in row] for row in _grid_rows(sheet)]
+            while tab.rows and not any(v is not None for v in tab.rows[-1]):
+                tab.rows.pop()
+            tabs[title] = tab
+        elif scope.probes(title):
+            probed[title] = tab
+    return Snapshot(tabs, probed)
 
 
 def _cell_value(cell: dict[str, Any]) -> CellValue:
@@ -300,6 +455,7 @@ class _Requests:
         self.out: list[dict[str, Any]] = []
 
     def build(self, ops: Sequence[Op]) -> list[dict[str, Any]]:
+        self.extents = _extents(ops)
         for op in ops:
             self._one(op)
         return self.out
@@ -310,7 +466,8 @@ class _Requests:
         return self.sheets[title]
 
     def _grow(self, sheet: _Sheet, rows: int, columns: int) -> None:
-        """Extend the grid first: Sheets rejects writes outside it."""
+        """Extend the grid first: Sheets rejects writes outside it. Appended at the end, so
+        a count grown meanwhile (``appendCells`` adds rows) never inserts amid the rows."""
         for dimension, needed, have in (
             ("ROWS", rows, sheet.rows),
             ("COLUMNS", columns, sheet.columns),
@@ -328,7 +485,8 @@ class _Requests:
         sheet.rows, sheet.columns = max(rows, sheet.rows), max(columns, sheet.columns)
 
     def _column(self, sheet: _Sheet, col: int) -> dict[str, Any]:
-        """The data rows (2..end) of one column."""
+        """The data rows (2..end) of one column (grown into the grid first)."""
+        self._grow(sheet, 0, col + 1)
         return {
             "sheetId": sheet.sheet_id,
             "startRowIndex": 1,
@@ -341,10 +499,19 @@ class _Requests:
             self.out.append({"deleteSheet": {"sheetId": self._sheet(op.title).sheet_id}})
             del self.sheets[op.title]
             return
+        if isinstance(op, AppendRows) and op.header is not None and op.tab not in self.sheets:
+            self._one(AddTab(op.tab, op.header))
         if isinstance(op, AddTab):
-            sheet = _Sheet(
-                random.randint(1, 2**31 - 1), DEFAULT_ROWS, max(DEFAULT_COLUMNS, len(op.header))
-            )
+            # as wide as its header, one blank row below it (rows appended later copy the
+            # last row's format, whichever reading of appendDimension holds, and a frozen
+            # header needs a row below it) and no other spare rows: every cell counts
+            # against the spreadsheet's limit
+            # the rows and columns this batch writes come with the tab: grown later, they
+            # would copy the format of the row above (a bold title)
+            height, width = self.extents.get(op.title, (0, 0))
+            height = max(height, 1 + max(op.room, 1))
+            width = max(1, len(op.header), width)
+            sheet = _Sheet(random.randint(1, 2**31 - 1), height, width)
             self.sheets[op.title] = sheet
             self.out.append(
                 {
@@ -363,6 +530,7 @@ class _Requests:
                 }
             )
             self._update_cells(sheet, 0, 0, (op.header,), bold=True)
+            self.out += gtags.tag_requests(sheet.sheet_id, op.title, sheet.columns)
             return
         sheet = self._sheet(op.tab)
         match op:
@@ -383,6 +551,7 @@ class _Requests:
             case DeleteRowsIfUnchanged(rows=rows):
                 self._delete_if_unchanged(sheet, rows)
             case MarkCells(row=row, cols=cols, on=on):
+                self._grow(sheet, row, max(cols, default=0) + 1)
                 cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if on else {}
                 for col in cols:
                     self.out.append(
@@ -474,6 +643,7 @@ class _Requests:
                     }
                 )
             case SetWidth(col=col, chars=chars):
+                self._grow(sheet, 0, col + 1)
                 self.out.append(
                     {
                         "updateDimensionProperties": {
@@ -489,6 +659,7 @@ class _Requests:
                     }
                 )
             case SetNumberFormat(row=row, col=col, rows=rows, cols=cols, pattern=pattern):
+                self._grow(sheet, row + rows - 1, col + cols)
                 self.out.append(
                     {
                         "repeatCell": {

@@ -1,11 +1,17 @@
-"""The local workbook backend: an .xlsx file written with openpyxl.
+"""The local workbook backend: an .xlsx file, read with python-calamine.
+
+Writes that only set cells, append rows or add a tab (append, update, validate)
+patch the package: only the parts they change are rewritten, every other part is
+copied as it is (``xlsxpatch``), so their cost does not grow with the history.
+Other writes (init, archive, summary, retention) go through openpyxl.
 
 Safe to share with people who open the file in Excel or LibreOffice: it
 refuses to write while their lock file exists, holds a lock of its own so two
 sheetlog runs never interleave, notices a file changed behind its back, and
 saves atomically (temp file in the same folder, fsync, ``os.replace``). Writes
-inside one ``transaction`` are applied in memory and saved once, at its end, so
-a pass interrupted halfway leaves the file exactly as it was.
+inside one ``transaction`` go to a temp file (or an in-memory openpyxl workbook)
+that replaces the workbook once, at its end, so a pass interrupted halfway leaves
+the file exactly as it was.
 
 Charts: a workbook that Excel, LibreOffice or openpyxl saves again may lose or
 mangle its charts, so each chart's spec is kept beside the settings in the
@@ -15,29 +21,22 @@ hidden settings tab (columns D:E) and every save draws the charts afresh from it
 from __future__ import annotations
 
 import bisect
-import fcntl
 import json
 import logging
 import os
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from filelock import FileLock, Timeout
 
 from ..errors import AccessError, BackendError, ConfigError, LockedError
 from ..workbook import SETTINGS_TAB
+from . import xlsxpatch
 from .base import (
     AddChart,
     AddFormatRule,
@@ -52,6 +51,7 @@ from .base import (
     MarkCells,
     Op,
     ProtectHeader,
+    Scope,
     SetCells,
     SetDropdown,
     SetNumberFormat,
@@ -59,13 +59,22 @@ from .base import (
     SetWidth,
     Snapshot,
     Tab,
+    narrowed,
 )
+from .calamine import calamine_snapshot
+
+if TYPE_CHECKING:  # openpyxl is imported where it is used: append and update never load it
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, LineChart
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
 
 LAST_ROW = 1048576
 HEADER_GUARD_TITLE = "sheetlog header"
-MARK_FILL = PatternFill(start_color="F4CCCC", end_color="F4CCCC", fill_type="solid")
-NO_FILL = PatternFill(fill_type=None)
-LOCK_WAIT_SECONDS = 10.0
+MARK_COLOR = "F4CCCC"  # the fill of a flagged cell (xlsxpatch writes the same)
+LOCK_WAIT_SECONDS = 120.0
+"""How long a writer queues for the lock: a dozen agents appending at once all land."""
+LOCK_POLL_SECONDS = 0.02
 CHART_KEY = "chart:"
 CHART_HEADER = ("Chart on tab", "Chart spec")
 CHART_COL = 4  # column D of the settings tab (1-based); the settings proper use A:B
@@ -81,9 +90,11 @@ class LocalBackend(Backend):
         self.path = path.expanduser().resolve()
         self.location = str(self.path)
         self._book: Workbook | None = None
+        self._pending: Path | None = None
         self._stamp: tuple[int, int] | None = None
+        self._stamped = False
         self._lock_depth = 0
-        self._lock_file: Any = None
+        self._lock: FileLock | None = None
         self._dirty = False
 
     # --- locking ----------------------------------------------------------------------
@@ -95,47 +106,48 @@ class LocalBackend(Backend):
         try:
             yield
             if self._lock_depth == 1 and self._dirty and self._book is not None:
+                self._pending = self._saved(self._book)
+            if self._lock_depth == 1 and self._pending is not None:
                 self._refuse_if_open_elsewhere()
                 self._check_unchanged()
-                self._save(self._book)
+                self._replace(self._pending)
+                self._pending = None
         finally:
             self._release()
 
     def _acquire(self) -> None:
+        """Take the workbook's lock (a lock file beside it, on Linux, macOS and Windows);
+        writers queue for it up to ``LOCK_WAIT_SECONDS``."""
         self._lock_depth += 1
         if self._lock_depth > 1:
             return
         lock_path = self.path.with_name(f".{self.path.name}.sheetlog-lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(lock_path, "a+")  # noqa: SIM115 - held until release
+            lock = FileLock(lock_path)
+            lock.acquire(timeout=LOCK_WAIT_SECONDS, poll_interval=LOCK_POLL_SECONDS)
+        except Timeout:
+            self._lock_depth -= 1
+            raise LockedError(
+                f"another sheetlog run is using {self.path}; try again when it ends"
+            ) from None
         except OSError as exc:
             self._lock_depth -= 1
             raise AccessError(f"cannot open {lock_path}: {exc.strerror}") from exc
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    handle.close()
-                    self._lock_depth -= 1
-                    raise LockedError(
-                        f"another sheetlog run is using {self.path}; try again when it ends"
-                    ) from None
-                time.sleep(0.1)
-        self._lock_file = handle
+        self._lock = lock
 
     def _release(self) -> None:
         self._lock_depth -= 1
         if self._lock_depth == 0:
             self._book = None
             self._dirty = False
-            if self._lock_file is not None:
-                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-                self._lock_file.close()
-                self._lock_file = None
+            self._stamped = False
+            if self._pending is not None:
+                self._pending.unlink(missing_ok=True)
+                self._pending = None
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def _refuse_if_open_elsewhere(self) -> None:
         """Excel and LibreOffice leave lock files while a person has the workbook open."""
@@ -148,39 +160,50 @@ class LocalBackend(Backend):
 
     # --- reading ----------------------------------------------------------------------
 
+    @property
+    def _source(self) -> Path:
+        """The file reads and writes start from: this transaction's pending writes, if any."""
+        return self._pending or self.path
+
+    def _note_stamp(self) -> None:
+        """Remember the file as first seen in this transaction, to notice others' saves."""
+        if self._stamped:
+            return
+        self._stamp = _stamp(self.path)
+        self._stamped = self._lock_depth > 0
+
     def _load(self) -> Workbook:
         if self._book is not None:
             return self._book
-        if not self.path.exists():
+        from openpyxl import Workbook, load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        self._note_stamp()
+        source = self._source
+        if not source.exists():
             book = Workbook()
             book.remove(book.active)
-            self._stamp = None
         else:
             try:
-                stat = self.path.stat()
-                book = load_workbook(self.path, rich_text=False)
+                book = load_workbook(source, rich_text=False)
             except (InvalidFileException, KeyError, OSError, ValueError) as exc:
                 raise ConfigError(f"{self.path} is not a readable .xlsx workbook: {exc}") from exc
-            self._stamp = (stat.st_mtime_ns, stat.st_size)
         if self._lock_depth:
             self._book = book
         return book
 
-    def read(self) -> Snapshot:
-        book = self._load()
-        tabs = {}
-        for sheet in book.worksheets:
-            tabs[sheet.title] = Tab(
-                title=sheet.title,
-                rows=_sheet_rows(sheet),
-                hidden=sheet.sheet_state != "visible",
-                frozen_rows=_frozen_rows(sheet),
-                grid_rows=sheet.max_row,
-                grid_columns=sheet.max_column,
-            )
-        return Snapshot(tabs)
+    def read(self, scope: Scope) -> Snapshot:
+        if self._book is not None:
+            return _book_snapshot(self._book, scope)
+        self._note_stamp()
+        source = self._source
+        if not source.exists():
+            return Snapshot({})
+        return calamine_snapshot(source, scope, self.path)
 
     def read_layout(self, title: str) -> Layout | None:
+        from openpyxl.utils import column_index_from_string
+
         book = self._load()
         if title not in book.sheetnames:
             return None
@@ -210,9 +233,18 @@ class LocalBackend(Backend):
     def write(self, ops: Sequence[Op]) -> None:
         with self.transaction():
             self._refuse_if_open_elsewhere()
+            source = self._source
+            if self._book is None and source.exists() and xlsxpatch.patchable(ops):
+                self._note_stamp()
+                try:
+                    if not _charts_lost(source):
+                        self._patch(with_new_tabs(ops, xlsxpatch.titles(source)))
+                        return
+                except ValueError as exc:  # a workbook the patcher cannot edit safely
+                    log.info("writing %s through openpyxl: %s", self.path, exc)
             book = self._load()
             try:
-                for op in ops:
+                for op in with_new_tabs(ops, book.sheetnames):
                     _apply(book, op)
             except BaseException:
                 self._book = None  # the in-memory copy is half-changed: drop it all
@@ -220,44 +252,131 @@ class LocalBackend(Backend):
                 raise
             self._dirty = True
 
+    def _patch(self, ops: Sequence[Op]) -> None:
+        """Write ``ops`` into a new temp copy of the package; it becomes the pending file."""
+        handle = self._temp()
+        target = Path(handle.name)
+        try:
+            with handle:
+                xlsxpatch.patch(self._source, handle, ops)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+        self._pending = target
+
     def _check_unchanged(self) -> None:
         """Refuse to overwrite a file that someone saved after we read it."""
-        if self._stamp is None:
-            if self.path.exists():
-                raise BackendError(f"{self.path} appeared while sheetlog was working; run again")
-            return
-        stat = self.path.stat()
-        if (stat.st_mtime_ns, stat.st_size) != self._stamp:
+        now = _stamp(self.path)
+        if self._stamp is None and now is not None:
+            raise BackendError(f"{self.path} appeared while sheetlog was working; run again")
+        if now != self._stamp:
             raise BackendError(
                 f"{self.path} was changed by another program while sheetlog was working;"
                 " nothing was written, run again"
             )
 
-    def _save(self, book: Workbook) -> None:
-        folder = self.path.parent
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, replaced atomically
-            dir=folder, prefix=f".{self.path.stem}.", suffix=".tmp", delete=False
+    def _temp(self) -> Any:
+        """A new temp file beside the workbook (same folder: ``os.replace`` stays atomic)."""
+        return tempfile.NamedTemporaryFile(
+            dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".tmp", delete=False
         )
-        tmp = Path(handle.name)
+
+    def _saved(self, book: Workbook) -> Path:
+        """Save ``book`` (charts drawn afresh) to a temp file, which replaces any pending one."""
+        handle = self._temp()
+        target = Path(handle.name)
         try:
             with handle:
                 _draw_charts(book)
                 book.save(handle)
-                handle.flush()
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+        return target
+
+    def _replace(self, pending: Path) -> None:
+        """Make ``pending`` the workbook: fsync it, keep the mode, rename, fsync the folder."""
+        try:
+            with open(pending, "rb+") as handle:
                 os.fsync(handle.fileno())
             if self.path.exists():
-                os.chmod(tmp, self.path.stat().st_mode & 0o777)
-            os.replace(tmp, self.path)
+                os.chmod(pending, self.path.stat().st_mode & 0o777)
+            os.replace(pending, self.path)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            pending.unlink(missing_ok=True)
             raise
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        stat = self.path.stat()
-        self._stamp = (stat.st_mtime_ns, stat.st_size)
+        if hasattr(os, "O_DIRECTORY"):  # POSIX: make the rename itself durable
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        self._stamp = _stamp(self.path)
+
+
+def with_new_tabs(ops: Sequence[Op], titles: Sequence[str]) -> list[Op]:
+    """``ops`` with an ``AddTab`` before each ``AppendRows`` whose tab is still missing."""
+    present = set(titles)
+    found: list[Op] = []
+    for op in ops:
+        if isinstance(op, AddTab):
+            present.add(op.title)
+        if isinstance(op, AppendRows) and op.header is not None and op.tab not in present:
+            found.append(AddTab(op.tab, op.header))
+            present.add(op.tab)
+        found.append(op)
+    return found
+
+
+def _charts_lost(source: Path) -> bool:
+    """Whether a tab whose charts the settings tab keeps has lost them (another program
+    saved the workbook without them): openpyxl's save then draws them afresh."""
+    settings = calamine_snapshot(source, Scope.of(SETTINGS_TAB), source).tab(SETTINGS_TAB)
+    if settings is None:
+        return False
+    key_at = CHART_COL - 1
+    charted = {
+        str(row[key_at]).removeprefix(CHART_KEY)
+        for row in settings.rows[1:]
+        if len(row) > key_at and str(row[key_at]).startswith(CHART_KEY)
+    }
+    titles = set(xlsxpatch.titles(source))
+    return bool((charted & titles) - xlsxpatch.drawn(source))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a file's saves apart: modification time and size (None: no file)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _book_snapshot(book: Workbook, scope: Scope) -> Snapshot:
+    """The tabs of ``scope`` from an openpyxl workbook loaded for this transaction."""
+    tabs: dict[str, Tab] = {}
+    probed: dict[str, Tab] = {}
+    for index, sheet in enumerate(book.worksheets):
+        title = sheet.title
+        if scope.wants(title):
+            rows = narrowed(_sheet_rows(sheet), scope.columns_of(title))
+            tabs[title] = Tab(
+                title=title,
+                rows=rows,
+                hidden=sheet.sheet_state != "visible",
+                index=index,
+                frozen_rows=_frozen_rows(sheet),
+                grid_rows=sheet.max_row,
+                grid_columns=sheet.max_column,
+            )
+        elif scope.probes(title):
+            probed[title] = Tab(title, [], sheet.sheet_state != "visible", index)
+    return Snapshot(tabs, probed)
 
 
 def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellValue]]:
@@ -282,12 +401,16 @@ def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellVal
 
 
 def _frozen_rows(sheet: Worksheet) -> int:
+    from openpyxl.utils import range_boundaries
+
     pane = sheet.freeze_panes
     return range_boundaries(pane)[1] - 1 if pane else 0
 
 
 def _columns_from_row(sqref: str, row: int) -> set[int]:
     """0-based columns of a multi-range reference that cover sheet row ``row``."""
+    from openpyxl.utils import range_boundaries
+
     cols: set[int] = set()
     for part in sqref.split():
         min_col, min_row, max_col, max_row = range_boundaries(part)
@@ -303,7 +426,19 @@ def _set(sheet: Worksheet, row: int, col: int, value: CellValue, bold: bool = Fa
     if isinstance(value, str):
         cell.data_type = "s"
     if bold:
+        from openpyxl.styles import Font
+
         cell.font = Font(bold=True)
+
+
+@cache
+def _fill(on: bool) -> PatternFill:
+    """The fill of a flagged cell (``on``), or none; one object each, as openpyxl shares them."""
+    from openpyxl.styles import PatternFill
+
+    if on:
+        return PatternFill(start_color=MARK_COLOR, end_color=MARK_COLOR, fill_type="solid")
+    return PatternFill(fill_type=None)
 
 
 def _comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:
@@ -365,6 +500,8 @@ def _apply(book: Workbook, op: Op) -> None:
         if op.hidden:
             sheet.sheet_state = "hidden"
         return
+    from openpyxl.utils import get_column_letter
+
     sheet = book[op.tab]
     letter = get_column_letter(getattr(op, "col", 0) + 1)
     match op:
@@ -387,10 +524,12 @@ def _apply(book: Workbook, op: Op) -> None:
             _delete_rows(sheet, doomed)
         case MarkCells(row=row, cols=cols, on=on):
             for col in cols:
-                sheet.cell(row=row, column=col + 1).fill = MARK_FILL if on else NO_FILL
+                sheet.cell(row=row, column=col + 1).fill = _fill(on)
         case FreezeHeader():
             sheet.freeze_panes = "A2"
         case ProtectHeader(message=message):
+            from openpyxl.worksheet.datavalidation import DataValidation
+
             guard = DataValidation(
                 type="custom",
                 formula1="FALSE",
@@ -408,6 +547,8 @@ def _apply(book: Workbook, op: Op) -> None:
                     f"the choices of column {letter} are longer than Excel's 255-character"
                     " drop-down limit; shorten them"
                 )
+            from openpyxl.worksheet.datavalidation import DataValidation
+
             dropdown = DataValidation(
                 type="list",
                 formula1=f'"{listed}"',
@@ -420,9 +561,11 @@ def _apply(book: Workbook, op: Op) -> None:
             dropdown.add(f"{letter}2:{letter}{LAST_ROW}")
             sheet.add_data_validation(dropdown)
         case AddFormatRule(formula=formula):
+            from openpyxl.formatting.rule import FormulaRule
+
             sheet.conditional_formatting.add(
                 f"{letter}2:{letter}{LAST_ROW}",
-                FormulaRule(formula=[formula.removeprefix("=")], fill=MARK_FILL),
+                FormulaRule(formula=[formula.removeprefix("=")], fill=_fill(True)),
             )
         case SetTextFormat():
             sheet.column_dimensions[letter].number_format = "@"
@@ -482,6 +625,8 @@ def _draw_charts(book: Workbook) -> None:
     """Draw every stored chart afresh on its tab, replacing what a reload kept of it."""
     if SETTINGS_TAB not in book.sheetnames:
         return
+    from openpyxl.utils import get_column_letter
+
     store = book[SETTINGS_TAB]
     drawn: set[str] = set()
     for row, tab in _chart_rows(store):
@@ -507,6 +652,8 @@ def _draw_charts(book: Workbook) -> None:
 
 def _chart(sheet: Worksheet, spec: AddChart) -> BarChart | LineChart:
     """An openpyxl chart over the spec's block of ``sheet``."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
     chart = LineChart() if spec.kind == "line" else BarChart()
     chart.title = spec.title
     chart.x_axis.title = spec.x_title or None

@@ -6,9 +6,7 @@ import os
 
 import click
 
-from ..evidence import digest_line
-from ..log import open as open_log
-from .group import cli, emit_json, format_option, target_options
+from .group import cli, emit_json, format_option, open_log, target_options
 
 
 @cli.command()
@@ -35,6 +33,8 @@ def verify(
       sheetlog verify --digest > digest-2025-11.txt
       sheetlog verify --against "$(cat digest-2025-11.txt)"
     """
+    from ..evidence import digest_line
+
     with open_log(sheet, credentials) as support_log:
         result = support_log.verify(against=against)
     if output == "json":

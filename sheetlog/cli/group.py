@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import SheetlogError
+
+if TYPE_CHECKING:
+    from ..log import SupportLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +70,13 @@ def format_option(command: F) -> F:
         show_default=True,
         help="json prints one machine-readable document for scripts.",
     )(command)
+
+
+def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
+    """The log at ``--sheet``; the library is imported here, when a command runs."""
+    from ..log import open as open_support_log
+
+    return open_support_log(sheet, credentials)
 
 
 def emit_json(data: Any) -> None:

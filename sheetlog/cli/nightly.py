@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import ConfigError
-from ..log import open as open_log
-from ..validation import ValidationReport, count
-from .group import cli, emit_json, format_option, target_options
+from .group import cli, emit_json, format_option, open_log, target_options
+
+if TYPE_CHECKING:
+    from ..validation import ValidationReport
 
 # --- validate ---------------------------------------------------------------------------
 
@@ -114,6 +115,8 @@ def emit_csv(report: ValidationReport) -> None:
 
 def show_validation(report: ValidationReport) -> None:
     """The terminal report: a table of problems, the fixes, the totals and where to look."""
+    from ..validation import count
+
     if report.problems:
         table = [("ROW", "TICKET ID", "COLUMN", "SEVERITY", "PROBLEM")]
         table += [
@@ -182,6 +185,8 @@ def archive(
       sheetlog archive --format json
       sheetlog archive --archive-to archive-2025.xlsx
     """
+    from ..validation import count
+
     destination = open_log(archive_to, credentials) if archive_to else None
     with open_log(sheet, credentials) as support_log:
         result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)

@@ -6,14 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..log import ImportResult, UpdateResult
-from ..log import open as open_log
-from ..records import FORMATS, read_records
-from .group import F, cli, emit_json, format_option, target_options
+from ..formats import IMPORT_FORMATS
+from .group import F, cli, emit_json, format_option, open_log, target_options
+
+if TYPE_CHECKING:
+    from ..log import ImportResult, UpdateResult
 
 # --- recording: append, update, import ----------------------------------------------------
 
@@ -185,7 +186,7 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
 @click.option("--all-or-nothing", is_flag=True, help="Write nothing when any row is rejected.")
 @click.option(
     "--input-format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(IMPORT_FORMATS),
     help="Default: from the extension (.csv, .json, .jsonl); stdin is guessed from its start.",
 )
 @format_option
@@ -213,6 +214,8 @@ def import_(
       sheetlog import tickets.jsonl --all-or-nothing --format json
       helpdesk-export | sheetlog import - --input-format jsonl
     """
+    from ..records import read_records
+
     mapping = {}
     for entry in maps:
         source, sep, target = entry.partition("=")

@@ -6,13 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..export import FORMATS as EXPORT_FORMATS
-from ..export import TABS, ExportFormat, ExportTabs, format_for, render
-from ..log import open as open_log
-from ..queries import parse_day
-from ..queries_report import render_find, render_followups, render_status
-from ..summary_report import render_text
-from .group import cli, emit_json, format_option, target_options
+from ..formats import EXPORT_FORMATS, EXPORT_TABS, ExportFormat, ExportTabs
+from .group import cli, emit_json, format_option, open_log, target_options
 
 
 @cli.command()
@@ -44,6 +39,8 @@ def summary(
       sheetlog summary --month 2025-10 --sheet demo/support-log.xlsx
       sheetlog summary --month 2025-10 --no-write --format json
     """
+    from ..summary_report import render_text
+
     with open_log(sheet, credentials) as support_log:
         result = support_log.summary(month, write=not no_write)
         location = support_log.location
@@ -100,6 +97,8 @@ def find(
       sheetlog find --from 2025-11-01 --to 2025-11-30 --tag refund-delayed --format json
       sheetlog find --text "phone case"
     """
+    from ..queries_report import render_find
+
     with open_log(sheet, credentials) as support_log:
         found = support_log.find(
             ticket, customer, agent, status, tag, since, until, text, history=history
@@ -144,6 +143,9 @@ def followups(
       sheetlog followups --days 3
       sheetlog followups --format json || mail -s "Overdue callbacks" team@example.com
     """
+    from ..queries import parse_day
+    from ..queries_report import render_followups
+
     day = parse_day(today, "today")
     with open_log(sheet, credentials) as support_log:
         result = support_log.followups(days=days, today=day)
@@ -169,6 +171,8 @@ def status(sheet: str | None, credentials: str | None, output: str) -> None:
       sheetlog status
       sheetlog status --sheet gsheet:<ID> --format json
     """
+    from ..queries_report import render_status
+
     with open_log(sheet, credentials) as support_log:
         result = support_log.status()
     if output == "json":
@@ -181,7 +185,7 @@ def status(sheet: str | None, credentials: str | None, output: str) -> None:
 @target_options
 @click.option(
     "--tabs",
-    type=click.Choice(TABS),
+    type=click.Choice(EXPORT_TABS),
     default="all",
     show_default=True,
     help="Export Log, the archive tabs, or both.",
@@ -224,6 +228,8 @@ def export(
       sheetlog export --tabs archives --from 2025-01-01 --to 2025-06-30 -o h1.parquet
       sheetlog export --redact --format json -o shared-with-vendor.json
     """
+    from ..export import format_for, render
+
     chosen = format_for(output, fmt)
     if output is None and chosen == "parquet":
         raise click.UsageError("--format parquet needs --output FILE")

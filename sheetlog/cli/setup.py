@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..log import create
-from ..log import open as open_log
 from ..target import parse_target
-from .group import cli, emit_json, format_option, target_options
+from .group import cli, emit_json, format_option, open_log, target_options
 
 
 @cli.command()
@@ -44,6 +42,8 @@ def init(
       sheetlog init --sheet demo/orders.xlsx --template orders
       sheetlog init --sheet gsheet:new --title "Support Log" --share lead@example.com:writer
     """
+    from ..log import create
+
     target = parse_target(sheet)
     if share and not target.is_new:
         raise click.UsageError("--share only works with --sheet gsheet:new")

@@ -634,3 +634,37 @@ def search_metadata(book: Spreadsheet, filters: list[Json]) -> Json:
         if hit:
             found.append({"developerMetadata": copy.deepcopy(md), "dataFilters": hit})
     return {"matchedDeveloperMetadata": found} if found else {}
+
+
+def filter_bounds(book: Spreadsheet, filters: list[Json]) -> dict[int, list[Bounds]]:
+    """The grid ranges DataFilters select: an A1 range, a GridRange, or the places of
+    the developer metadata a lookup matches (a sheet, a row, a column, everything)."""
+    bounds: dict[int, list[Bounds]] = {}
+
+    def add(sheet: Sheet, b: Bounds) -> None:
+        bounds.setdefault(sheet.id, []).append(sheet.clamp(b))
+
+    for flt in filters:
+        if "a1Range" in flt:
+            add(*book.resolve(flt["a1Range"]))
+        elif "gridRange" in flt:
+            sheet, b = book.grid_range(flt["gridRange"])
+            add(sheet, b)
+        elif "developerMetadataLookup" in flt:
+            for md in book.metadata:
+                if not matches(book, md, flt):
+                    continue
+                loc = md["location"]
+                if loc.get("spreadsheet"):
+                    for sheet in book.sheets:
+                        add(sheet, Bounds())
+                elif "sheetId" in loc:
+                    add(book.by_id(loc["sheetId"]), Bounds())
+                else:
+                    dr = loc["dimensionRange"]
+                    span = (dr["startIndex"], dr["endIndex"])
+                    b = Bounds(*span) if dr["dimension"] == ROWS else Bounds(None, None, *span)
+                    add(book.by_id(dr["sheetId"]), b)
+        else:
+            raise RequestError("A DataFilter needs a1Range, gridRange or a metadata lookup.")
+    return bounds

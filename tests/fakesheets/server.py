@@ -30,6 +30,7 @@ Route = Callable[[dict[str, str], dict[str, list[str]], Json], Json]
 ROUTES = {
     "spreadsheets.create": "_create",
     "spreadsheets.get": "_get",
+    "spreadsheets.getByDataFilter": "_get_by_data_filter",
     "spreadsheets.batchUpdate": "_batch_update",
     "spreadsheets.values.get": "_values_get",
     "spreadsheets.values.batchGet": "_values_batch_get",
@@ -101,7 +102,10 @@ class FakeSheets:
 
     URL = re.compile(r"^https://(sheets|www)\.googleapis\.com/.*")
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, every_sheet: bool = False) -> None:
+        """``every_sheet`` picks a reading of a ranged ``spreadsheets.get`` that Google's
+        reference leaves open: sheets outside the ranges come back too, without data."""
+        self.every_sheet = every_sheet
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.not_implemented: list[str] = []
@@ -329,7 +333,16 @@ class FakeSheets:
     def _get(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
         book = self._book(path["spreadsheetId"])
         grid = _flag(params, "includeGridData") or "fields" in params
-        return book.render(params.get("ranges"), grid, _mask(params))
+        return book.render(params.get("ranges"), grid, _mask(params), self.every_sheet)
+
+    def _get_by_data_filter(
+        self, path: dict[str, str], params: dict[str, list[str]], body: Json
+    ) -> Json:
+        book = self._book(path["spreadsheetId"])
+        grid = bool(body.get("includeGridData")) or "fields" in params
+        filters = body.get("dataFilters") or []
+        bounds = batch.filter_bounds(book, filters) if filters else None
+        return book.render_bounds(bounds, grid, _mask(params), self.every_sheet)
 
     def _batch_update(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
         sid = path["spreadsheetId"]

@@ -614,26 +614,42 @@ class Spreadsheet:
         return fieldmask.select(data, tree)  # type: ignore[no-any-return]
 
     def render(
-        self, ranges: list[str] | None = None, grid: bool = False, tree: Tree | None = None
+        self,
+        ranges: list[str] | None = None,
+        grid: bool = False,
+        tree: Tree | None = None,
+        every_sheet: bool = False,
     ) -> Json:
         """The Spreadsheet resource as spreadsheets.get returns it, cut to the field mask
         ``tree`` (None: everything). Grid data is rendered only as far as the mask selects
         it, and shares values with the model (and between alike rows): serialize the result
-        before any change."""
+        before any change. ``every_sheet``: sheets outside ``ranges`` still come back,
+        without data (one reading of what Google does; the other leaves them out)."""
         bounds: dict[int, list[Bounds]] | None = None
         if ranges:
             bounds = {}
             for text in ranges:
                 sheet, b = self.resolve(text)
                 bounds.setdefault(sheet.id, []).append(sheet.clamp(b))
+        return self.render_bounds(bounds, grid, tree, every_sheet)
+
+    def render_bounds(
+        self,
+        bounds: dict[int, list[Bounds]] | None,
+        grid: bool = False,
+        tree: Tree | None = None,
+        every_sheet: bool = False,
+    ) -> Json:
+        """``render`` of the grid ranges ``bounds`` selects, by sheet id (None: all)."""
         with_sheets, sheet_tree = fieldmask.narrow(tree, "sheets")
         with_data, data_tree = fieldmask.narrow(sheet_tree, "data")
         sheets = []
         for sheet in self.sheets:
-            if bounds is not None and sheet.id not in bounds:
+            selected = bounds is None or sheet.id in bounds
+            if not (selected or every_sheet):
                 continue
             out = self.render_sheet(sheet)
-            if grid and with_sheets and with_data:
+            if selected and grid and with_sheets and with_data:
                 spans = bounds[sheet.id] if bounds else [sheet.clamp(Bounds())]
                 data = [self.grid_data(sheet, b, data_tree) for b in spans]
                 out["data"] = fieldmask.Selected(data, data_tree)
