@@ -1,0 +1,100 @@
+"""Google reads under each reading of what the API leaves open, and on a log whose tabs
+carry no tags yet (made before tags): the same answers, and the call counts promised."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from google.oauth2.credentials import Credentials
+
+import sheetlog
+from tests.conftest import LogUnderTest, open_google
+from tests.fakesheets import FakeSheets
+from tests.logdata import entry, seed
+
+NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
+READ, WRITE = "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate"
+LIST = "spreadsheets.get"
+
+
+@pytest.fixture(params=[False, True], ids=["ranged-sheets-only", "every-sheet"])
+def reading(request: pytest.FixtureRequest, creds: Credentials) -> Iterator[LogUnderTest]:
+    """A fresh Google log under one reading of a ranged read: sheets outside the ranges
+    left out, or returned without data."""
+    with FakeSheets(every_sheet=request.param) as fake:
+        yield open_google(fake, creds)
+        assert fake.violations == []
+
+
+def calls(target: LogUnderTest) -> list[str]:
+    assert target.fake is not None
+    found = [call.method_id for call in target.fake.calls]
+    target.fake.calls.clear()
+    return found
+
+
+def archived_log(target: LogUnderTest) -> None:
+    """Two tickets archived to September, one live ticket and one open."""
+    seed(
+        target,
+        [
+            entry("T-01", "Resolved", "2025-09-02 10:00 UTC"),
+            entry("T-02", "Closed", "2025-09-03 10:00 UTC"),
+            entry("T-03", "Resolved", "2025-11-19 08:00 UTC"),
+            entry("T-04"),
+        ],
+    )
+    assert target.log.archive(now=NOW).moved == 2
+
+
+def test_every_pass_answers_alike_under_both_readings(reading: LogUnderTest) -> None:
+    archived_log(reading)
+    calls(reading)
+    row = reading.log.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    assert calls(reading) == [READ, WRITE]
+    reading.log.update("T-04", {"Status": "Pending"})
+    assert calls(reading) == [READ, WRITE]
+    report = reading.log.validate(now=NOW)
+    assert calls(reading) in ([READ], [READ, WRITE])
+    assert report.errors == 0
+    found = reading.log.find(ticket="T-01", history=True)
+    assert [r["tab"] for r in found.rows] == ["Archive 2025-09"]
+    assert calls(reading) == [READ]
+    assert {r["Ticket ID"] for r in reading.log.find().rows} == {
+        "T-01",
+        "T-02",
+        "T-03",
+        "T-04",
+        row["Ticket ID"],
+    }
+    assert reading.log.verify().ok
+
+
+def test_an_archived_id_given_again_is_refused_naming_its_tab(reading: LogUnderTest) -> None:
+    archived_log(reading)
+    with pytest.raises(sheetlog.InvalidValue, match="Archive 2025-09"):
+        reading.log.append(
+            {"Ticket ID": "T-02", "Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"}
+        )
+    with pytest.raises(sheetlog.NotFoundError, match='archived in "Archive 2025-09"'):
+        reading.log.update("T-01", {"Status": "Open"})
+
+
+def test_a_log_from_before_tags_lists_its_tabs_until_a_write_tags_them(
+    reading: LogUnderTest, creds: Credentials
+) -> None:
+    archived_log(reading)
+    fake = reading.fake
+    assert fake is not None
+    fake.book(reading.spreadsheet_id).metadata.clear()  # as a log made before tags
+    stale = sheetlog.open(f"gsheet:{reading.spreadsheet_id}", credentials=creds)
+    calls(reading)
+    assert [r["Ticket ID"] for r in stale.find(ticket="T-02").rows] == ["T-02"]
+    assert calls(reading) == [READ, LIST, LIST]  # no tags: list the tabs, read by range
+    stale.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    assert calls(reading) == [LIST, LIST, WRITE]  # known untagged: listed; the write tags all
+    fresh = sheetlog.open(f"gsheet:{reading.spreadsheet_id}", credentials=creds)
+    assert [r["Ticket ID"] for r in fresh.find(ticket="T-02").rows] == ["T-02"]
+    assert calls(reading) == [READ]
