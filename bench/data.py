@@ -92,8 +92,9 @@ class Log:
         return datetime.fromisoformat(half[:16]).replace(tzinfo=UTC) + older_than
 
 
-def generate(rows: int, seed: int = 7) -> Log:
-    """``rows`` interactions, the same ones for the same ``rows`` and ``seed``."""
+def generate(rows: int, seed: int = 7, malformed_share: float = MALFORMED_SHARE) -> Log:
+    """``rows`` interactions, the same ones for the same ``rows`` and ``seed``; a
+    ``malformed_share`` of them typed badly (the other rows are the same whatever the share)."""
     rng = random.Random(seed)
     step = timedelta(days=1) / PER_DAY
     starts = [
@@ -102,7 +103,7 @@ def generate(rows: int, seed: int = 7) -> Log:
     ]
     end = starts[-1] if starts else FIRST
     records = [_interaction(rng, n, start, end - start) for n, start in enumerate(starts)]
-    malformed = frozenset(rng.sample(range(rows), round(rows * MALFORMED_SHARE)))
+    malformed = frozenset(rng.sample(range(rows), round(rows * malformed_share)))
     for n in sorted(malformed):
         _mistype(rng, records[n])
     return Log(records, malformed, end)

@@ -10,6 +10,7 @@ boundary, and the CLI turns it into one line on stderr and an exit code.
     ├── AccessError                   credentials missing, sheet not shared, file locked
     │   └── LockedError               the workbook is open in Excel/LibreOffice or another run
     ├── BackendError                  the spreadsheet service failed (after retries)
+    │   └── UncertainWrite            a write whose reply was lost: it may have landed
     ├── NotFoundError                 a ticket or tab that does not exist (exit 1)
     └── InvalidInput                  input that does not fit the template (exit 1)
         ├── InvalidValue              one cell value does not fit its column
@@ -43,6 +44,10 @@ class LockedError(AccessError):
 
 class BackendError(SheetlogError):
     """The spreadsheet service failed in a way retries did not cure."""
+
+
+class UncertainWrite(BackendError):
+    """A write whose reply was lost: the service may or may not have applied it."""
 
 
 class NotFoundError(SheetlogError):

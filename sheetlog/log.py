@@ -27,9 +27,8 @@ from .backends.base import (
     Scope,
     Snapshot,
     Stored,
-    UncertainWrite,
 )
-from .errors import BackendError, ConfigError, NotFoundError
+from .errors import BackendError, ConfigError, NotFoundError, UncertainWrite
 from .recording import (
     Change,
     Record,

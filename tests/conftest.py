@@ -13,6 +13,8 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog import SupportLog
+from sheetlog.backends.base import Scope
+from sheetlog.backends.memory import MemoryBackend
 from sheetlog.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 
@@ -51,6 +53,8 @@ class LogUnderTest:
         """What the tab holds, straight from the store (not through sheetlog)."""
         if self.fake is not None:
             return self.fake.values(self.spreadsheet_id, tab)
+        if isinstance(self.log.backend, MemoryBackend):
+            return self.log.backend.read(Scope.of(tab)).tabs[tab].rows
         assert self.path is not None
         sheet = openpyxl.load_workbook(self.path)[tab]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -71,6 +75,8 @@ class LogUnderTest:
         """The tab titles, in order."""
         if self.fake is not None:
             return self.fake.titles(self.spreadsheet_id)
+        if isinstance(self.log.backend, MemoryBackend):
+            return list(self.log.backend.sheets)
         assert self.path is not None
         return openpyxl.load_workbook(self.path).sheetnames
 
@@ -78,6 +84,8 @@ class LogUnderTest:
         """A number that changes whenever the store is written (batchUpdates, file saves)."""
         if self.fake is not None:
             return self.fake.count("spreadsheets.batchUpdate")
+        if isinstance(self.log.backend, MemoryBackend):
+            return self.log.backend.writes
         assert self.path is not None
         return self.path.stat().st_mtime_ns if self.path.exists() else 0
 
@@ -92,11 +100,13 @@ def open_google(fake: FakeSheets, creds: Credentials) -> LogUnderTest:
     return LogUnderTest("google", sheetlog.open(f"gsheet:{sid}", credentials=creds), fake, sid)
 
 
-@pytest.fixture(params=["local", "google"])
+@pytest.fixture(params=["local", "google", "memory"])
 def any_log(request: pytest.FixtureRequest, tmp_path: Path) -> LogUnderTest:
-    """The same test on both backends: the contract suite."""
+    """The same test on every backend: the contract suite."""
     if request.param == "local":
         return open_local(tmp_path)
+    if request.param == "memory":
+        return LogUnderTest("memory", SupportLog(MemoryBackend()))
     return open_google(request.getfixturevalue("fake"), request.getfixturevalue("creds"))
 
 

@@ -11,6 +11,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from sheetlog.backends.base import AppendRows, SetCells
+from sheetlog.backends.memory import MemoryBackend
 from sheetlog.workbook import SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 from tests.summary_data import ARCHIVE, LIVE, fill, row
@@ -53,6 +54,17 @@ def charts(lut: LogUnderTest, tab: str) -> list[Chart]:
                 )
             )
         return found
+    if isinstance(lut.log.backend, MemoryBackend):
+        return [
+            (
+                spec.kind,
+                spec.title,
+                a1(spec.header_row + 1, spec.last_row, spec.category_col, spec.category_col),
+                tuple(a1(spec.header_row + 1, spec.last_row, c, c) for c in spec.value_cols),
+                f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row}",
+            )
+            for spec in lut.log.backend.sheets[tab].charts
+        ]
     assert lut.path is not None
     sheet = openpyxl.load_workbook(lut.path)[tab]
     found = []
@@ -84,6 +96,9 @@ def cell_format(lut: LogUnderTest, tab: str, row: int, col: int) -> tuple[bool, 
         return bool(fmt.get("textFormat", {}).get("bold")), fmt.get("numberFormat", {}).get(
             "pattern"
         )
+    if isinstance(lut.log.backend, MemoryBackend):
+        sheet = lut.log.backend.sheets[tab]
+        return (row, col) in sheet.bold, sheet.number_formats.get((row, col))
     assert lut.path is not None
     cell = openpyxl.load_workbook(lut.path)[tab].cell(row=row, column=col + 1)
     return bool(cell.font.bold), None if cell.number_format == "General" else cell.number_format

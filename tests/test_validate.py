@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from sheetlog.backends.base import AddTab, AppendRows, MarkCells, SetCells
+from sheetlog.backends.memory import MemoryBackend
 from sheetlog.checks import LogProblem
 from sheetlog.errors import ConfigError
 from sheetlog.templates import load_template
@@ -74,6 +75,8 @@ def highlighted(lt: LogUnderTest, sheet_row: int) -> set[str]:
                 "backgroundColor"
             )
         }
+    if isinstance(lt.log.backend, MemoryBackend):
+        return {HEADER[c] for r, c in lt.log.backend.sheets["Log"].marked if r == sheet_row}
     assert lt.path is not None
     sheet = openpyxl.load_workbook(lt.path)["Log"]
     return {

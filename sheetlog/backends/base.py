@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
-from ..errors import BackendError
-
 CellValue = str | int | float | bool | datetime | date | None
 """A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
 
@@ -212,6 +210,15 @@ class AppendRows:
     header: tuple[str, ...] | None = None
 
 
+def comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:
+    """A row's values without trailing empties, with "" and None alike: how
+    ``DeleteRowsIfUnchanged`` compares a row with one read earlier."""
+    values = [None if v == "" else v for v in row]
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
 @dataclass(frozen=True)
 class DeleteRowsIfUnchanged:
     """Delete the rows of ``tab`` whose cells still equal one of ``rows`` (as read).
@@ -347,10 +354,6 @@ Op = (
     | SetNumberFormat
     | AddChart
 )
-
-
-class UncertainWrite(BackendError):
-    """A write whose reply was lost: the service may or may not have applied it."""
 
 
 class Backend(ABC):

@@ -22,7 +22,7 @@ from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
-from ..errors import AccessError, BackendError, ConfigError, SheetlogError
+from ..errors import AccessError, BackendError, ConfigError, SheetlogError, UncertainWrite
 from ..workbook import SETTINGS_TAB
 from . import gtags
 from .base import (
@@ -47,7 +47,6 @@ from .base import (
     SetWidth,
     Snapshot,
     Tab,
-    UncertainWrite,
 )
 from .gauth import RetryingHTTPClient
 

@@ -59,6 +59,7 @@ from .base import (
     SetWidth,
     Snapshot,
     Tab,
+    comparable,
     narrowed,
 )
 from .calamine import calamine_snapshot
@@ -441,14 +442,6 @@ def _fill(on: bool) -> PatternFill:
     return PatternFill(fill_type=None)
 
 
-def _comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:
-    """A row's values without trailing empties, with "" and None alike."""
-    values = [None if v == "" else v for v in row]
-    while values and values[-1] is None:
-        values.pop()
-    return tuple(values)
-
-
 def _delete_rows(sheet: Worksheet, doomed: set[int]) -> None:
     """Delete many rows in one pass over the cells (openpyxl's delete_rows is per block).
 
@@ -515,11 +508,11 @@ def _apply(book: Workbook, op: Op) -> None:
                 for c, cell in enumerate(cells):
                     _set(sheet, start + r, c, cell)
         case DeleteRowsIfUnchanged(rows=rows):
-            expected = {_comparable(row) for row in rows}
+            expected = {comparable(row) for row in rows}
             doomed = {
                 number
                 for number, values in enumerate(_sheet_rows(sheet)[1:], 2)
-                if _comparable(values) in expected
+                if comparable(values) in expected
             }
             _delete_rows(sheet, doomed)
         case MarkCells(row=row, cols=cols, on=on):
