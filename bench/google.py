@@ -18,6 +18,7 @@ from datetime import timedelta
 
 import gspread
 from google.oauth2.credentials import Credentials
+from requests import PreparedRequest
 
 import sheetlog
 from sheetlog import archive as archiving
@@ -40,11 +41,13 @@ ARCHIVE = "archive half the rows"
 
 @dataclass(frozen=True)
 class Cost:
-    """Requests, request-body bytes, and the body of the largest request."""
+    """Requests, request-body bytes, the body of the largest request, and the bytes of
+    the response bodies (``received``; 0 when the fake was not a ``ReceivingFake``)."""
 
     calls: int
     bytes: int
     largest: int = 0
+    received: int = 0
 
     @property
     def minutes(self) -> float:
@@ -88,8 +91,24 @@ class GoogleResult:
             "rows": self.rows,
             "calls": self.cost.calls,
             "bytes": self.cost.bytes,
+            "received": self.cost.received,
             "baseline_calls": self.baseline.calls if self.baseline else None,
         }
+
+
+class ReceivingFake(FakeSheets):
+    """The tests' fake Sheets API, also counting the bytes of each response body (what
+    a client receives, before any gzip on the wire)."""
+
+    def __init__(self, seed: int = 0, every_sheet: bool = False) -> None:
+        super().__init__(seed, every_sheet)
+        self.received: dict[int, int] = {}
+        """Response body bytes by the index of the call in ``calls``."""
+
+    def _respond(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+        status, headers, payload = super()._respond(request)
+        self.received[len(self.calls) - 1] = len(payload.encode())
+        return status, headers, payload
 
 
 class Meter:
@@ -100,13 +119,16 @@ class Meter:
 
     @contextmanager
     def cost(self) -> Iterator[list[Cost]]:
-        """``with meter.cost() as spent:`` ... ``spent[0]`` is what the block sent."""
+        """``with meter.cost() as spent:`` ... ``spent[0]`` is what the block sent (and,
+        from a ``ReceivingFake``, received)."""
         first = len(self.fake.calls)
         spent: list[Cost] = []
         yield spent
         calls = self.fake.calls[first:]
         sizes = [call.bytes for call in calls]
-        spent.append(Cost(len(sizes), sum(sizes), max(sizes, default=0)))
+        replies = getattr(self.fake, "received", {})
+        received = sum(replies.get(n, 0) for n in range(first, len(self.fake.calls)))
+        spent.append(Cost(len(sizes), sum(sizes), max(sizes, default=0), received))
 
 
 def _creds() -> Credentials:
@@ -125,7 +147,7 @@ def _seeded(fake: FakeSheets, log: Log) -> tuple[str, sheetlog.SupportLog]:
 def measure_passes(log: Log) -> tuple[list[GoogleResult], dict[str, int]]:
     """Every pass on a log of ``len(log.records)`` rows, and how many turns each
     baseline's loop would need on the same log."""
-    with FakeSheets() as fake:
+    with ReceivingFake() as fake:
         results, turns = _sheetlog_passes(fake, Meter(fake), log)
         _refuse_violations(fake)
     return results, turns
@@ -212,6 +234,91 @@ def _sheetlog_passes(
         ARCHIVE: moved.moved,
     }
     return results, turns
+
+
+# --- history: what a command receives when months of rows are archived ------------------
+
+HISTORY_COMMANDS = ("append", "update", "validate")
+ARCHIVE_CHUNK = 5_000  # rows per set_values of an archive tab
+
+
+@dataclass(frozen=True)
+class HistoryCost:
+    """One command on a spreadsheet with ``archived`` rows in archive tabs (0: none)."""
+
+    command: str
+    log_rows: int
+    archived: int
+    cost: Cost
+
+    def to_json(self) -> dict[str, object]:
+        """The entry of results.json's "google_history" list."""
+        return {
+            "command": self.command,
+            "log_rows": self.log_rows,
+            "archived_rows": self.archived,
+            "calls": self.cost.calls,
+            "bytes": self.cost.bytes,
+            "received": self.cost.received,
+        }
+
+
+def archived_spreadsheet(
+    fake: FakeSheets, log_rows: int, archived_rows: int
+) -> tuple[sheetlog.SupportLog, Log, str]:
+    """A provisioned log with ``log_rows`` in Log (as typed) and ``archived_rows`` closed
+    rows in ``Archive YYYY-MM`` tabs, created through sheetlog's own backend write (so
+    they carry its tags) and filled straight in the fake; and a ticket open in Log."""
+    from sheetlog.backends.base import AddTab
+
+    from .history import HASH_COLUMN, archive_months, open_ticket, split
+
+    live, archived = split(log_rows, archived_rows)
+    _, support = _seeded(fake, live)
+    months = archive_months(archived)
+    header = (*HEADER, HASH_COLUMN)
+    if months:
+        support.backend.write([AddTab(title, header) for title in months])
+    sid = support.backend.spreadsheet_id  # type: ignore[attr-defined]
+    for title, records in months.items():
+        rows = [[record[name] for name in COLUMNS] for record in records]
+        fake.set_values(sid, title, [list(header), *rows])
+    return support, live, open_ticket(live)
+
+
+def measure_history(log_rows: int, archived_rows: int) -> list[HistoryCost]:
+    """append, update and validate (flags written) on a log with ``archived_rows``
+    archived, and on the same log with none: calls, bytes sent and bytes received."""
+    found = []
+    with ReceivingFake() as fake:
+        meter = Meter(fake)
+        for archived in (archived_rows, 0):
+            support, live, ticket = archived_spreadsheet(fake, log_rows, archived)
+            entry = {name: value for name, value in live.records[-1].items() if name in APPENDED}
+            with meter.cost() as spent:
+                support.append(entry, now=live.validate_now)
+            found.append(HistoryCost("append", log_rows, archived, spent[0]))
+            with meter.cost() as spent:
+                changed = support.update(ticket, {"Status": "Resolved"}, now=live.validate_now)
+            assert changed.changes, "the update should change the ticket"
+            found.append(HistoryCost("update", log_rows, archived, spent[0]))
+            with meter.cost() as spent:
+                report = support.validate(now=live.validate_now)
+            assert report.written, "the bench log should have rows to flag"
+            found.append(HistoryCost("validate", log_rows, archived, spent[0]))
+        _refuse_violations(fake)
+    return found
+
+
+APPENDED = ("Customer", "Channel", "Agent", "Issue Type", "Issue Summary", "Tags")
+
+
+def history_from_json(text: str) -> list[HistoryCost]:
+    """What ``history`` printed."""
+    return [
+        HistoryCost(r["command"], r["log_rows"], r["archived"], Cost(**r["cost"]))
+        for r in json.loads(text)
+    ]
 
 
 # --- the baselines: what a user writes from gspread's documentation ---------------------
@@ -313,8 +420,13 @@ def fits_quota(cost: Cost) -> str:
 
 
 def main() -> None:
-    """``python -m bench.google passes|baselines ROWS``: one job of ``make bench``, as JSON."""
+    """``python -m bench.google passes|baselines ROWS`` or ``history LOG_ROWS ARCHIVED_ROWS``:
+    one job of ``make bench``, as JSON."""
     job, rows = sys.argv[1], int(sys.argv[2])
+    if job == "history":  # history LOG_ROWS ARCHIVED_ROWS
+        found = measure_history(rows, int(sys.argv[3]))
+        print(json.dumps([asdict(r) for r in found]))
+        return
     log = generate(rows)
     if job == "passes":
         results, turns = measure_passes(log)

@@ -26,6 +26,9 @@ TAB_FAMILIES = (ARCHIVE_PREFIX, AUDIT_PREFIX, SUMMARY_PREFIX)
 """Title prefixes of the tabs that come one a month; a read can ask for a whole family."""
 
 SETTINGS_HEADER = ("Setting", "Value")
+CHART_KEY = "chart:"
+CHART_HEADER = ("Chart on tab", "Chart spec")
+CHART_COL = 4  # column D of the settings tab (1-based); the settings proper use A:B
 AUDIT_HEADER = ("When", "Who", "Command", "Tab", "Rows", "Details", "Op ID")
 
 
@@ -93,6 +96,17 @@ def require_settings(snapshot: Snapshot, location: str) -> Settings:
     if settings is None or not snapshot.exists(LOG_TAB):
         raise ConfigError(f'{location} is not a sheetlog log yet: run "sheetlog init" first')
     return settings
+
+
+def chart_tabs(settings: Tab) -> set[str]:
+    """The tabs whose charts the settings tab keeps specs of (a local workbook draws
+    them afresh from these on every full save)."""
+    at = CHART_COL - 1
+    return {
+        str(row[at]).removeprefix(CHART_KEY)
+        for row in settings.rows[1:]
+        if len(row) > at and str(row[at]).startswith(CHART_KEY)
+    }
 
 
 def who() -> str:

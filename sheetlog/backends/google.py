@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import singledispatchmethod
 from typing import Any
 
 import requests
@@ -493,187 +494,176 @@ class _Requests:
             "endColumnIndex": col + 1,
         }
 
+    @singledispatchmethod
     def _one(self, op: Op) -> None:
-        if isinstance(op, DeleteTab):
-            self.out.append({"deleteSheet": {"sheetId": self._sheet(op.title).sheet_id}})
-            del self.sheets[op.title]
-            return
-        if isinstance(op, AppendRows) and op.header is not None and op.tab not in self.sheets:
-            self._one(AddTab(op.tab, op.header))
-        if isinstance(op, AddTab):
-            # as wide as its header, one blank row below it (rows appended later copy the
-            # last row's format, whichever reading of appendDimension holds, and a frozen
-            # header needs a row below it) and no other spare rows: every cell counts
-            # against the spreadsheet's limit
-            # the rows and columns this batch writes come with the tab: grown later, they
-            # would copy the format of the row above (a bold title)
-            height, width = self.extents.get(op.title, (0, 0))
-            height = max(height, 1 + max(op.room, 1))
-            width = max(1, len(op.header), width)
-            sheet = _Sheet(random.randint(1, 2**31 - 1), height, width)
-            self.sheets[op.title] = sheet
+        raise BackendError(f"the Google backend cannot apply {type(op).__name__}")
+
+    @_one.register
+    def _delete_tab(self, op: DeleteTab) -> None:
+        self.out.append({"deleteSheet": {"sheetId": self._sheet(op.title).sheet_id}})
+        del self.sheets[op.title]
+
+    @_one.register
+    def _add_tab(self, op: AddTab) -> None:
+        # as wide as its header, one blank row below it (rows appended later copy the last
+        # row's format, whichever reading of appendDimension holds, and a frozen header
+        # needs a row below it), no other spare rows (every cell counts against the
+        # spreadsheet's limit); the cells this batch writes come with the tab, as grown
+        # later they would copy the format of the row above (a bold title)
+        height, width = self.extents.get(op.title, (0, 0))
+        height = max(height, 1 + max(op.room, 1))
+        width = max(1, len(op.header), width)
+        sheet = _Sheet(random.randint(1, 2**31 - 1), height, width)
+        self.sheets[op.title] = sheet
+        grid = {"rowCount": sheet.rows, "columnCount": sheet.columns}
+        properties = {"sheetId": sheet.sheet_id, "title": op.title, "hidden": op.hidden}
+        if op.index is not None:
+            properties["index"] = op.index
+        self.out.append({"addSheet": {"properties": {**properties, "gridProperties": grid}}})
+        self._update_cells(sheet, 0, 0, (op.header,), bold=True)
+        self.out += gtags.tag_requests(sheet.sheet_id, op.title, sheet.columns)
+
+    @_one.register
+    def _set_cells(self, op: SetCells) -> None:
+        self._update_cells(self._sheet(op.tab), op.row - 1, op.col, op.values, op.bold)
+
+    @_one.register
+    def _append_rows(self, op: AppendRows) -> None:
+        if op.header is not None and op.tab not in self.sheets:
+            self._add_tab(AddTab(op.tab, op.header))
+        sheet = self._sheet(op.tab)
+        self._grow(sheet, 0, max((len(r) for r in op.rows), default=0))
+        self.out.append(
+            {
+                "appendCells": {
+                    "sheetId": sheet.sheet_id,
+                    "rows": _rows(op.rows),
+                    "fields": "userEnteredValue",
+                }
+            }
+        )
+
+    @_one.register
+    def _delete_rows(self, op: DeleteRowsIfUnchanged) -> None:
+        self._delete_if_unchanged(self._sheet(op.tab), op.rows)
+
+    @_one.register
+    def _mark_cells(self, op: MarkCells) -> None:
+        sheet = self._sheet(op.tab)
+        self._grow(sheet, op.row, max(op.cols, default=0) + 1)
+        cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if op.on else {}
+        for col in op.cols:
             self.out.append(
                 {
-                    "addSheet": {
-                        "properties": {
-                            "sheetId": sheet.sheet_id,
-                            "title": op.title,
-                            "hidden": op.hidden,
-                            **({"index": op.index} if op.index is not None else {}),
-                            "gridProperties": {
-                                "rowCount": sheet.rows,
-                                "columnCount": sheet.columns,
-                            },
-                        }
+                    "repeatCell": {
+                        "range": _grid(sheet, op.row - 1, op.row, col, col + 1),
+                        "cell": cell,
+                        "fields": "userEnteredFormat.backgroundColor",
                     }
                 }
             )
-            self._update_cells(sheet, 0, 0, (op.header,), bold=True)
-            self.out += gtags.tag_requests(sheet.sheet_id, op.title, sheet.columns)
-            return
+
+    @_one.register
+    def _freeze_header(self, op: FreezeHeader) -> None:
+        properties = {
+            "sheetId": self._sheet(op.tab).sheet_id,
+            "gridProperties": {"frozenRowCount": 1},
+        }
+        self.out.append(
+            {
+                "updateSheetProperties": {
+                    "properties": properties,
+                    "fields": "gridProperties.frozenRowCount",
+                }
+            }
+        )
+
+    @_one.register
+    def _protect_header(self, op: ProtectHeader) -> None:
+        header = {"sheetId": self._sheet(op.tab).sheet_id, "startRowIndex": 0, "endRowIndex": 1}
+        self.out.append(
+            {
+                "addProtectedRange": {
+                    "protectedRange": {
+                        "range": header,
+                        "description": op.message,
+                        "warningOnly": True,
+                    }
+                }
+            }
+        )
+
+    @_one.register
+    def _set_dropdown(self, op: SetDropdown) -> None:
+        condition = {
+            "type": "ONE_OF_LIST",
+            "values": [{"userEnteredValue": c} for c in op.choices],
+        }
+        rule = {
+            "condition": condition,
+            "inputMessage": "Choose one of: " + ", ".join(op.choices),
+            "strict": False,
+            "showCustomUi": True,
+        }
+        column = self._column(self._sheet(op.tab), op.col)
+        self.out.append({"setDataValidation": {"range": column, "rule": rule}})
+
+    @_one.register
+    def _add_format_rule(self, op: AddFormatRule) -> None:
+        condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": op.formula}]}
+        rule = {
+            "ranges": [self._column(self._sheet(op.tab), op.col)],
+            "booleanRule": {"condition": condition, "format": {"backgroundColor": MARK_COLOR}},
+        }
+        self.out.append({"addConditionalFormatRule": {"index": 0, "rule": rule}})
+
+    @_one.register
+    def _set_text_format(self, op: SetTextFormat) -> None:
+        self.out.append(
+            {
+                "repeatCell": {
+                    "range": self._column(self._sheet(op.tab), op.col),
+                    "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
+
+    @_one.register
+    def _set_width(self, op: SetWidth) -> None:
         sheet = self._sheet(op.tab)
-        match op:
-            case SetCells(row=row, col=col, values=values, bold=bold):
-                self._update_cells(sheet, row - 1, col, values, bold)
-            case AppendRows(rows=rows):
-                width = max((len(r) for r in rows), default=0)
-                self._grow(sheet, 0, width)
-                self.out.append(
-                    {
-                        "appendCells": {
-                            "sheetId": sheet.sheet_id,
-                            "rows": _rows(rows),
-                            "fields": "userEnteredValue",
-                        }
-                    }
-                )
-            case DeleteRowsIfUnchanged(rows=rows):
-                self._delete_if_unchanged(sheet, rows)
-            case MarkCells(row=row, cols=cols, on=on):
-                self._grow(sheet, row, max(cols, default=0) + 1)
-                cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if on else {}
-                for col in cols:
-                    self.out.append(
-                        {
-                            "repeatCell": {
-                                "range": {
-                                    "sheetId": sheet.sheet_id,
-                                    "startRowIndex": row - 1,
-                                    "endRowIndex": row,
-                                    "startColumnIndex": col,
-                                    "endColumnIndex": col + 1,
-                                },
-                                "cell": cell,
-                                "fields": "userEnteredFormat.backgroundColor",
-                            }
-                        }
-                    )
-            case FreezeHeader():
-                self.out.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {
-                                "sheetId": sheet.sheet_id,
-                                "gridProperties": {"frozenRowCount": 1},
-                            },
-                            "fields": "gridProperties.frozenRowCount",
-                        }
-                    }
-                )
-            case ProtectHeader(message=message):
-                self.out.append(
-                    {
-                        "addProtectedRange": {
-                            "protectedRange": {
-                                "range": {
-                                    "sheetId": sheet.sheet_id,
-                                    "startRowIndex": 0,
-                                    "endRowIndex": 1,
-                                },
-                                "description": message,
-                                "warningOnly": True,
-                            }
-                        }
-                    }
-                )
-            case SetDropdown(col=col, choices=choices):
-                self.out.append(
-                    {
-                        "setDataValidation": {
-                            "range": self._column(sheet, col),
-                            "rule": {
-                                "condition": {
-                                    "type": "ONE_OF_LIST",
-                                    "values": [{"userEnteredValue": c} for c in choices],
-                                },
-                                "inputMessage": "Choose one of: " + ", ".join(choices),
-                                "strict": False,
-                                "showCustomUi": True,
-                            },
-                        }
-                    }
-                )
-            case AddFormatRule(col=col, formula=formula):
-                self.out.append(
-                    {
-                        "addConditionalFormatRule": {
-                            "index": 0,
-                            "rule": {
-                                "ranges": [self._column(sheet, col)],
-                                "booleanRule": {
-                                    "condition": {
-                                        "type": "CUSTOM_FORMULA",
-                                        "values": [{"userEnteredValue": formula}],
-                                    },
-                                    "format": {"backgroundColor": MARK_COLOR},
-                                },
-                            },
-                        }
-                    }
-                )
-            case SetTextFormat(col=col):
-                self.out.append(
-                    {
-                        "repeatCell": {
-                            "range": self._column(sheet, col),
-                            "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
-                            "fields": "userEnteredFormat.numberFormat",
-                        }
-                    }
-                )
-            case SetWidth(col=col, chars=chars):
-                self._grow(sheet, 0, col + 1)
-                self.out.append(
-                    {
-                        "updateDimensionProperties": {
-                            "range": {
-                                "sheetId": sheet.sheet_id,
-                                "dimension": "COLUMNS",
-                                "startIndex": col,
-                                "endIndex": col + 1,
-                            },
-                            "properties": {"pixelSize": chars * 7 + 12},
-                            "fields": "pixelSize",
-                        }
-                    }
-                )
-            case SetNumberFormat(row=row, col=col, rows=rows, cols=cols, pattern=pattern):
-                self._grow(sheet, row + rows - 1, col + cols)
-                self.out.append(
-                    {
-                        "repeatCell": {
-                            "range": _grid(sheet, row - 1, row - 1 + rows, col, col + cols),
-                            "cell": {
-                                "userEnteredFormat": {
-                                    "numberFormat": {"type": "NUMBER", "pattern": pattern}
-                                }
-                            },
-                            "fields": "userEnteredFormat.numberFormat",
-                        }
-                    }
-                )
-            case AddChart():
-                self.out.append({"addChart": {"chart": _chart(sheet, op)}})
+        self._grow(sheet, 0, op.col + 1)
+        span = {"sheetId": sheet.sheet_id, "dimension": "COLUMNS"}
+        self.out.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {**span, "startIndex": op.col, "endIndex": op.col + 1},
+                    "properties": {"pixelSize": op.chars * 7 + 12},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+
+    @_one.register
+    def _set_number_format(self, op: SetNumberFormat) -> None:
+        sheet = self._sheet(op.tab)
+        self._grow(sheet, op.row + op.rows - 1, op.col + op.cols)
+        number = {"numberFormat": {"type": "NUMBER", "pattern": op.pattern}}
+        self.out.append(
+            {
+                "repeatCell": {
+                    "range": _grid(
+                        sheet, op.row - 1, op.row - 1 + op.rows, op.col, op.col + op.cols
+                    ),
+                    "cell": {"userEnteredFormat": number},
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
+
+    @_one.register
+    def _add_chart(self, op: AddChart) -> None:
+        self.out.append({"addChart": {"chart": _chart(self._sheet(op.tab), op)}})
 
     def _delete_if_unchanged(self, sheet: _Sheet, rows: Sequence[Sequence[CellValue]]) -> None:
         """Compare-and-delete by content, in one atomic batch, wherever the rows are now.

@@ -3,7 +3,7 @@
 Writes that only set cells, append rows or add a tab (append, update, validate)
 patch the package: only the parts they change are rewritten, every other part is
 copied as it is (``xlsxpatch``), so their cost does not grow with the history.
-Other writes (init, archive, summary, retention) go through openpyxl.
+Other writes (init, archive, summary, retention) go through openpyxl (``xlsxbook``).
 
 Safe to share with people who open the file in Excel or LibreOffice: it
 refuses to write while their lock file exists, holds a lock of its own so two
@@ -13,73 +13,34 @@ inside one ``transaction`` go to a temp file (or an in-memory openpyxl workbook)
 that replaces the workbook once, at its end, so a pass interrupted halfway leaves
 the file exactly as it was.
 
-Charts: a workbook that Excel, LibreOffice or openpyxl saves again may lose or
-mangle its charts, so each chart's spec is kept beside the settings in the
-hidden settings tab (columns D:E) and every save draws the charts afresh from it.
+A write that finds a tab's charts gone (another program saved the workbook
+without them) goes through openpyxl, whose save draws them afresh (``xlsxbook``).
 """
 
 from __future__ import annotations
 
-import bisect
-import json
 import logging
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import AccessError, BackendError, ConfigError, LockedError
-from ..workbook import SETTINGS_TAB
+from ..errors import AccessError, BackendError, LockedError
+from ..workbook import SETTINGS_TAB, chart_tabs
 from . import xlsxpatch
-from .base import (
-    AddChart,
-    AddFormatRule,
-    AddTab,
-    AppendRows,
-    Backend,
-    CellValue,
-    DeleteRowsIfUnchanged,
-    DeleteTab,
-    FreezeHeader,
-    Layout,
-    MarkCells,
-    Op,
-    ProtectHeader,
-    Scope,
-    SetCells,
-    SetDropdown,
-    SetNumberFormat,
-    SetTextFormat,
-    SetWidth,
-    Snapshot,
-    Tab,
-    comparable,
-    narrowed,
-)
+from .base import AddTab, AppendRows, Backend, Layout, Op, Scope, Snapshot
 from .calamine import calamine_snapshot
 
-if TYPE_CHECKING:  # openpyxl is imported where it is used: append and update never load it
+if TYPE_CHECKING:  # openpyxl loads only for the writes the patcher does not take
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, LineChart
-    from openpyxl.styles import PatternFill
-    from openpyxl.worksheet.worksheet import Worksheet
 
-LAST_ROW = 1048576
-HEADER_GUARD_TITLE = "sheetlog header"
-MARK_COLOR = "F4CCCC"  # the fill of a flagged cell (xlsxpatch writes the same)
 LOCK_WAIT_SECONDS = 120.0
 """How long a writer queues for the lock: a dozen agents appending at once all land."""
 LOCK_POLL_SECONDS = 0.02
-CHART_KEY = "chart:"
-CHART_HEADER = ("Chart on tab", "Chart spec")
-CHART_COL = 4  # column D of the settings tab (1-based); the settings proper use A:B
-CHART_SIZE_CM = (17.0, 8.5)
 
 log = logging.getLogger("sheetlog")
 
@@ -174,28 +135,22 @@ class LocalBackend(Backend):
         self._stamped = self._lock_depth > 0
 
     def _load(self) -> Workbook:
+        """The workbook in openpyxl's model, kept for the rest of the transaction."""
         if self._book is not None:
             return self._book
-        from openpyxl import Workbook, load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
+        from . import xlsxbook
 
         self._note_stamp()
-        source = self._source
-        if not source.exists():
-            book = Workbook()
-            book.remove(book.active)
-        else:
-            try:
-                book = load_workbook(source, rich_text=False)
-            except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-                raise ConfigError(f"{self.path} is not a readable .xlsx workbook: {exc}") from exc
+        book = xlsxbook.load_book(self._source, self.path)
         if self._lock_depth:
             self._book = book
         return book
 
     def read(self, scope: Scope) -> Snapshot:
         if self._book is not None:
-            return _book_snapshot(self._book, scope)
+            from . import xlsxbook
+
+            return xlsxbook.book_snapshot(self._book, scope)
         self._note_stamp()
         source = self._source
         if not source.exists():
@@ -203,31 +158,9 @@ class LocalBackend(Backend):
         return calamine_snapshot(source, scope, self.path)
 
     def read_layout(self, title: str) -> Layout | None:
-        from openpyxl.utils import column_index_from_string
+        from . import xlsxbook
 
-        book = self._load()
-        if title not in book.sheetnames:
-            return None
-        sheet = book[title]
-        rows = _sheet_rows(sheet, limit=1)
-        layout = Layout(header=[str(v) if v is not None else "" for v in (rows[0] if rows else [])])
-        layout.frozen_rows = _frozen_rows(sheet)
-        for rule in sheet.data_validations.dataValidation:
-            cells = _columns_from_row(str(rule.sqref), 2)
-            if rule.type == "custom" and rule.errorTitle == HEADER_GUARD_TITLE:
-                layout.header_protected = True
-            elif rule.type == "list" and rule.formula1 and cells:
-                choices = tuple(rule.formula1.strip('"').split(","))
-                for col in cells:
-                    layout.dropdowns[col] = choices
-        for cf_range in sheet.conditional_formatting:
-            if any(r.type == "expression" for r in cf_range.rules):
-                layout.format_rules.update(_columns_from_row(str(cf_range.sqref), 2))
-        for letter, dim in sheet.column_dimensions.items():
-            if dim.number_format == "@":
-                first = dim.min or column_index_from_string(letter)
-                layout.text_columns.update(range(first - 1, dim.max or first))
-        return layout
+        return xlsxbook.book_layout(self._load(), title)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -243,10 +176,12 @@ class LocalBackend(Backend):
                         return
                 except ValueError as exc:  # a workbook the patcher cannot edit safely
                     log.info("writing %s through openpyxl: %s", self.path, exc)
+            from . import xlsxbook
+
             book = self._load()
             try:
                 for op in with_new_tabs(ops, book.sheetnames):
-                    _apply(book, op)
+                    xlsxbook.apply(book, op)
             except BaseException:
                 self._book = None  # the in-memory copy is half-changed: drop it all
                 self._dirty = False
@@ -286,12 +221,13 @@ class LocalBackend(Backend):
 
     def _saved(self, book: Workbook) -> Path:
         """Save ``book`` (charts drawn afresh) to a temp file, which replaces any pending one."""
+        from . import xlsxbook
+
         handle = self._temp()
         target = Path(handle.name)
         try:
             with handle:
-                _draw_charts(book)
-                book.save(handle)
+                xlsxbook.save_book(book, handle)
         except BaseException:
             target.unlink(missing_ok=True)
             raise
@@ -339,12 +275,7 @@ def _charts_lost(source: Path) -> bool:
     settings = calamine_snapshot(source, Scope.of(SETTINGS_TAB), source).tab(SETTINGS_TAB)
     if settings is None:
         return False
-    key_at = CHART_COL - 1
-    charted = {
-        str(row[key_at]).removeprefix(CHART_KEY)
-        for row in settings.rows[1:]
-        if len(row) > key_at and str(row[key_at]).startswith(CHART_KEY)
-    }
+    charted = chart_tabs(settings)
     titles = set(xlsxpatch.titles(source))
     return bool((charted & titles) - xlsxpatch.drawn(source))
 
@@ -356,315 +287,3 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return (stat.st_mtime_ns, stat.st_size)
-
-
-def _book_snapshot(book: Workbook, scope: Scope) -> Snapshot:
-    """The tabs of ``scope`` from an openpyxl workbook loaded for this transaction."""
-    tabs: dict[str, Tab] = {}
-    probed: dict[str, Tab] = {}
-    for index, sheet in enumerate(book.worksheets):
-        title = sheet.title
-        if scope.wants(title):
-            rows = narrowed(_sheet_rows(sheet), scope.columns_of(title))
-            tabs[title] = Tab(
-                title=title,
-                rows=rows,
-                hidden=sheet.sheet_state != "visible",
-                index=index,
-                frozen_rows=_frozen_rows(sheet),
-                grid_rows=sheet.max_row,
-                grid_columns=sheet.max_column,
-            )
-        elif scope.probes(title):
-            probed[title] = Tab(title, [], sheet.sheet_state != "visible", index)
-    return Snapshot(tabs, probed)
-
-
-def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellValue]]:
-    """A sheet's values, ragged like the Sheets API: no trailing empty cells or rows.
-
-    Read from the cells the sheet holds: openpyxl's ``iter_rows`` would create a cell
-    object for every blank position of the grid, costing time and memory on big logs.
-    """
-    last = sheet.max_row if limit is None else min(limit, sheet.max_row)
-    rows: list[list[CellValue]] = [[] for _ in range(last)]
-    for (r, c), cell in sheet._cells.items():
-        value = cell._value
-        if r > last or value is None or value == "":
-            continue
-        row = rows[r - 1]
-        if len(row) < c:
-            row.extend([None] * (c - len(row)))
-        row[c - 1] = value
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-def _frozen_rows(sheet: Worksheet) -> int:
-    from openpyxl.utils import range_boundaries
-
-    pane = sheet.freeze_panes
-    return range_boundaries(pane)[1] - 1 if pane else 0
-
-
-def _columns_from_row(sqref: str, row: int) -> set[int]:
-    """0-based columns of a multi-range reference that cover sheet row ``row``."""
-    from openpyxl.utils import range_boundaries
-
-    cols: set[int] = set()
-    for part in sqref.split():
-        min_col, min_row, max_col, max_row = range_boundaries(part)
-        if min_col and min_row is not None and min_row <= row <= (max_row or LAST_ROW):
-            cols.update(range(min_col - 1, (max_col or min_col)))
-    return cols
-
-
-def _set(sheet: Worksheet, row: int, col: int, value: CellValue, bold: bool = False) -> None:
-    """Write one cell; text stays text even when it looks like a formula."""
-    cell = sheet.cell(row=row, column=col + 1)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if bold:
-        from openpyxl.styles import Font
-
-        cell.font = Font(bold=True)
-
-
-@cache
-def _fill(on: bool) -> PatternFill:
-    """The fill of a flagged cell (``on``), or none; one object each, as openpyxl shares them."""
-    from openpyxl.styles import PatternFill
-
-    if on:
-        return PatternFill(start_color=MARK_COLOR, end_color=MARK_COLOR, fill_type="solid")
-    return PatternFill(fill_type=None)
-
-
-def _delete_rows(sheet: Worksheet, doomed: set[int]) -> None:
-    """Delete many rows in one pass over the cells (openpyxl's delete_rows is per block).
-
-    Cells below a deleted row move up with their values and styles; row heights too.
-    """
-    if not doomed:
-        return
-    gone = sorted(doomed)
-    moved = {}
-    for (row, col), cell in sorted(sheet._cells.items()):
-        if row in doomed:
-            continue
-        new_row = row - bisect.bisect_left(gone, row)
-        cell.row = new_row
-        moved[(new_row, col)] = cell
-    sheet._cells = moved
-    heights = {}
-    for row, dim in sheet.row_dimensions.items():
-        if row not in doomed:
-            heights[row - bisect.bisect_left(gone, row)] = dim
-    sheet.row_dimensions.clear()
-    for row, dim in heights.items():
-        dim.index = row
-        sheet.row_dimensions[row] = dim
-
-
-def _last_content_row(sheet: Worksheet) -> int:
-    """The last sheet row that holds a value (formats and validations do not count);
-    looks cells up without creating them, as ``sheet[row]`` would."""
-    cells = sheet._cells
-    for row in range(sheet.max_row, 0, -1):
-        for col in range(1, sheet.max_column + 1):
-            cell = cells.get((row, col))
-            if cell is not None and cell._value not in (None, ""):
-                return row
-    return 0
-
-
-def _apply(book: Workbook, op: Op) -> None:
-    """Apply one op to the in-memory workbook."""
-    if isinstance(op, DeleteTab):
-        book.remove(book[op.title])
-        _forget_charts(book, op.title)
-        return
-    if isinstance(op, AddTab):
-        sheet = book.create_sheet(op.title, op.index)
-        for col, name in enumerate(op.header):
-            _set(sheet, 1, col, name, bold=True)
-        if op.hidden:
-            sheet.sheet_state = "hidden"
-        return
-    from openpyxl.utils import get_column_letter
-
-    sheet = book[op.tab]
-    letter = get_column_letter(getattr(op, "col", 0) + 1)
-    match op:
-        case SetCells(row=row, col=col, values=values, bold=bold):
-            for r, line in enumerate(values):
-                for c, value in enumerate(line):
-                    _set(sheet, row + r, col + c, value, bold)
-        case AppendRows(rows=appended):
-            start = _last_content_row(sheet) + 1
-            for r, cells in enumerate(appended):
-                for c, cell in enumerate(cells):
-                    _set(sheet, start + r, c, cell)
-        case DeleteRowsIfUnchanged(rows=rows):
-            expected = {comparable(row) for row in rows}
-            doomed = {
-                number
-                for number, values in enumerate(_sheet_rows(sheet)[1:], 2)
-                if comparable(values) in expected
-            }
-            _delete_rows(sheet, doomed)
-        case MarkCells(row=row, cols=cols, on=on):
-            for col in cols:
-                sheet.cell(row=row, column=col + 1).fill = _fill(on)
-        case FreezeHeader():
-            sheet.freeze_panes = "A2"
-        case ProtectHeader(message=message):
-            from openpyxl.worksheet.datavalidation import DataValidation
-
-            guard = DataValidation(
-                type="custom",
-                formula1="FALSE",
-                showErrorMessage=True,
-                errorStyle="warning",
-                errorTitle=HEADER_GUARD_TITLE,
-                error=message,
-            )
-            guard.add(f"A1:{get_column_letter(max(sheet.max_column, 1))}1")
-            sheet.add_data_validation(guard)
-        case SetDropdown(choices=choices):
-            listed = ",".join(choices)
-            if len(listed) > 255:
-                raise ConfigError(
-                    f"the choices of column {letter} are longer than Excel's 255-character"
-                    " drop-down limit; shorten them"
-                )
-            from openpyxl.worksheet.datavalidation import DataValidation
-
-            dropdown = DataValidation(
-                type="list",
-                formula1=f'"{listed}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-                errorTitle="sheetlog",
-                error=f"Choose one of: {', '.join(choices)}",
-            )
-            dropdown.add(f"{letter}2:{letter}{LAST_ROW}")
-            sheet.add_data_validation(dropdown)
-        case AddFormatRule(formula=formula):
-            from openpyxl.formatting.rule import FormulaRule
-
-            sheet.conditional_formatting.add(
-                f"{letter}2:{letter}{LAST_ROW}",
-                FormulaRule(formula=[formula.removeprefix("=")], fill=_fill(True)),
-            )
-        case SetTextFormat():
-            sheet.column_dimensions[letter].number_format = "@"
-        case SetWidth(chars=chars):
-            sheet.column_dimensions[letter].width = chars + 2
-        case SetNumberFormat(row=row, col=col, rows=rows, cols=cols, pattern=pattern):
-            for line in sheet.iter_rows(row, row + rows - 1, col + 1, col + cols):
-                for cell in line:
-                    cell.number_format = pattern
-        case AddChart():
-            _remember_chart(book, op)
-
-
-# --- charts, kept as specs in the settings tab ------------------------------------------
-
-
-def _chart_store(book: Workbook) -> Worksheet:
-    """The settings tab, whose columns D:E hold the chart specs."""
-    if SETTINGS_TAB not in book.sheetnames:
-        raise ConfigError(f'the workbook has no "{SETTINGS_TAB}" tab: run "sheetlog init" first')
-    store = book[SETTINGS_TAB]
-    for offset, name in enumerate(CHART_HEADER):
-        _set(store, 1, CHART_COL - 1 + offset, name, bold=True)
-    return store
-
-
-def _chart_rows(store: Worksheet) -> Iterator[tuple[int, str]]:
-    """(sheet row, tab title) of every stored chart spec."""
-    for row in range(2, store.max_row + 1):
-        key = store.cell(row=row, column=CHART_COL).value
-        if isinstance(key, str) and key.startswith(CHART_KEY):
-            yield row, key.removeprefix(CHART_KEY)
-
-
-def _remember_chart(book: Workbook, op: AddChart) -> None:
-    """Store the chart's spec in the first free row of the settings tab's chart columns."""
-    store = _chart_store(book)
-    row = 2
-    while store.cell(row=row, column=CHART_COL).value not in (None, ""):
-        row += 1
-    _set(store, row, CHART_COL - 1, CHART_KEY + op.tab)
-    _set(store, row, CHART_COL, json.dumps(asdict(op), ensure_ascii=False))
-
-
-def _forget_charts(book: Workbook, title: str) -> None:
-    """Drop the stored charts of a deleted tab."""
-    if SETTINGS_TAB not in book.sheetnames:
-        return
-    store = book[SETTINGS_TAB]
-    for row, tab in list(_chart_rows(store)):
-        if tab == title:
-            for col in (CHART_COL, CHART_COL + 1):
-                store.cell(row=row, column=col).value = None
-
-
-def _draw_charts(book: Workbook) -> None:
-    """Draw every stored chart afresh on its tab, replacing what a reload kept of it."""
-    if SETTINGS_TAB not in book.sheetnames:
-        return
-    from openpyxl.utils import get_column_letter
-
-    store = book[SETTINGS_TAB]
-    drawn: set[str] = set()
-    for row, tab in _chart_rows(store):
-        if tab not in book.sheetnames:
-            continue
-        text = store.cell(row=row, column=CHART_COL + 1).value
-        try:
-            data = json.loads(str(text))
-            spec = AddChart(**{**data, "value_cols": tuple(data["value_cols"])})
-        except (TypeError, ValueError, KeyError):
-            log.warning(
-                'the chart spec in row %d of the "%s" tab is damaged; skipped', row, SETTINGS_TAB
-            )
-            continue
-        sheet = book[tab]
-        if tab not in drawn:
-            sheet._charts = []  # openpyxl has no public way to remove a chart
-            drawn.add(tab)
-        sheet.add_chart(
-            _chart(sheet, spec), f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row}"
-        )
-
-
-def _chart(sheet: Worksheet, spec: AddChart) -> BarChart | LineChart:
-    """An openpyxl chart over the spec's block of ``sheet``."""
-    from openpyxl.chart import BarChart, LineChart, Reference
-
-    chart = LineChart() if spec.kind == "line" else BarChart()
-    chart.title = spec.title
-    chart.x_axis.title = spec.x_title or None
-    chart.y_axis.title = spec.y_title or None
-    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
-    chart.y_axis.delete = False
-    for col in spec.value_cols:
-        values = Reference(sheet, min_col=col + 1, min_row=spec.header_row, max_row=spec.last_row)
-        chart.add_data(values, titles_from_data=True)
-    chart.set_categories(
-        Reference(
-            sheet,
-            min_col=spec.category_col + 1,
-            min_row=spec.header_row + 1,
-            max_row=spec.last_row,
-        )
-    )
-    if len(spec.value_cols) == 1:
-        chart.legend = None
-    chart.width, chart.height = CHART_SIZE_CM
-    return chart
