@@ -264,16 +264,17 @@ class HistoryCost:
 
 
 def archived_spreadsheet(
-    fake: FakeSheets, log_rows: int, archived_rows: int
+    fake: FakeSheets, log_rows: int, archived_rows: int, archives: bool = True
 ) -> tuple[sheetlog.SupportLog, Log, str]:
     """A provisioned log with ``log_rows`` in Log (as typed) and ``archived_rows`` closed
     rows in ``Archive YYYY-MM`` tabs, created through sheetlog's own backend write (so
-    they carry its tags) and filled straight in the fake; and a ticket open in Log."""
+    they carry its tags) and filled straight in the fake; and a ticket open in Log.
+    Without ``archives``: the same Log, no archive tabs."""
     from sheetlog.backends.base import AddTab
 
     from .history import HASH_COLUMN, archive_months, open_ticket, split
 
-    live, archived = split(log_rows, archived_rows)
+    live, archived = split(log_rows, archived_rows, archives)
     _, support = _seeded(fake, live)
     months = archive_months(archived)
     header = (*HEADER, HASH_COLUMN)
@@ -292,8 +293,9 @@ def measure_history(log_rows: int, archived_rows: int) -> list[HistoryCost]:
     found = []
     with ReceivingFake() as fake:
         meter = Meter(fake)
-        for archived in (archived_rows, 0):
-            support, live, ticket = archived_spreadsheet(fake, log_rows, archived)
+        for archives in (True, False):
+            support, live, ticket = archived_spreadsheet(fake, log_rows, archived_rows, archives)
+            archived = archived_rows if archives else 0
             entry = {name: value for name, value in live.records[-1].items() if name in APPENDED}
             with meter.cost() as spent:
                 support.append(entry, now=live.validate_now)

@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +70,12 @@ class History:
         }
 
 
-def split(log_rows: int, archived_rows: int) -> tuple[Log, list[dict[str, str]]]:
+def split(
+    log_rows: int, archived_rows: int, archives: bool = True
+) -> tuple[Log, list[dict[str, str]]]:
     """The rows of a log that has ``archived_rows`` archived behind ``log_rows`` in Log:
     the Log rows (the newest, 2% typed badly) and the archived ones (older, all closed
-    and well formed, as ``sheetlog archive`` leaves them)."""
+    and well formed, as ``sheetlog archive`` leaves them; none without ``archives``)."""
     total = log_rows + archived_rows
     typed = generate(total)
     live = Log(
@@ -82,7 +83,7 @@ def split(log_rows: int, archived_rows: int) -> tuple[Log, list[dict[str, str]]]
         frozenset(n - archived_rows for n in typed.malformed if n >= archived_rows),
         typed.end,
     )
-    archived = generate(total, malformed_share=0).records[:archived_rows] if archived_rows else []
+    archived = generate(total, malformed_share=0).records[:archived_rows] if archives else []
     for record in archived:
         if record["Status"] not in CLOSED:  # a few old tickets are still open: close them
             record.update(Status="Closed", **{"Resolved At": record["Contact End"]})
@@ -98,16 +99,31 @@ def archive_months(archived: Sequence[dict[str, str]]) -> dict[str, list[dict[st
     return dict(sorted(months.items()))
 
 
-def build(path: Path, log_rows: int, archived_rows: int) -> History:
+def build(path: Path, log_rows: int, archived_rows: int, archives: bool = True) -> History:
     """A sheetlog workbook at ``path`` with ``log_rows`` in Log and ``archived_rows`` in
-    monthly archive tabs."""
+    monthly archive tabs; without ``archives``, the same Log and no archive tabs."""
+    live, archived = split(log_rows, archived_rows, archives)
+    months = write_workbook(path, live, archived)
+    return History(
+        log_rows,
+        len(archived),
+        len(months),
+        open_ticket(live),
+        archived[len(archived) // 2]["Ticket ID"] if archived else "",
+    )
+
+
+def write_workbook(
+    path: Path, live: Log, archived: Sequence[dict[str, str]]
+) -> dict[str, list[dict[str, str]]]:
+    """Write the workbook: what ``sheetlog init`` makes, ``live`` in Log and ``archived``
+    in monthly archive tabs; return the archive tabs' rows by title."""
     from openpyxl import Workbook, load_workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     import sheetlog
 
-    live, archived = split(log_rows, archived_rows)
     with tempfile.TemporaryDirectory(prefix="sheetlog-init-") as scratch:
         seed = Path(scratch) / "init.xlsx"
         sheetlog.open(seed).init()
@@ -153,13 +169,7 @@ def build(path: Path, log_rows: int, archived_rows: int) -> History:
         for record in records:
             sheet.append([record[name] or None for name in COLUMNS])
     book.save(path)
-    return History(
-        log_rows,
-        archived_rows,
-        len(months),
-        open_ticket(live),
-        archived[len(archived) // 2]["Ticket ID"] if archived else "",
-    )
+    return months
 
 
 def open_ticket(live: Log) -> str:
@@ -173,6 +183,21 @@ def open_ticket(live: Log) -> str:
 
 # --- whole processes ------------------------------------------------------------------
 
+LAUNCHER = """
+import json, os, sys, time
+argv = json.loads(sys.argv[1])
+began = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - began
+with open(sys.argv[2], "w") as report:
+    json.dump([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)], report)
+"""
+"""Starts a command, times it and reports its own peak memory. A child's peak counts the
+memory of the process it was spawned from (Linux keeps the high-water mark across
+fork and exec), so commands are spawned from this bare interpreter (``-S``, about 9 MB),
+not from the bench, whose memory would be counted in every process it starts."""
+
 
 @dataclass(frozen=True)
 class Run:
@@ -185,36 +210,53 @@ class Run:
     err: str
 
 
-def run(argv: Sequence[str], ok: Sequence[int] = (0,)) -> Run:
-    """Start ``argv``, wait for it; raise when it exits with a code not in ``ok``."""
-    with tempfile.TemporaryFile() as errors:
-        began = time.perf_counter()
-        return finish(start(argv, errors), began, errors, ok)
+@dataclass
+class Started:
+    """A launched command, its errors file and where the launcher writes its figures."""
+
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]
+    report: Path
 
 
-def start(argv: Sequence[str], errors: IO[bytes]) -> subprocess.Popen[bytes]:
-    """Start ``argv`` with no input, its output piped and its errors to ``errors``."""
-    return subprocess.Popen(
-        list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+def run(argv: Sequence[str], ok: Sequence[int] | None = (0,)) -> Run:
+    """Run ``argv``; raise when it exits with a code not in ``ok`` (None: any code)."""
+    return finish(start(argv), ok)
+
+
+def start(argv: Sequence[str]) -> Started:
+    """Start ``argv`` through the launcher, with no input and its output piped."""
+    handle, report = tempfile.mkstemp(prefix="sheetlog-bench-", suffix=".json")
+    os.close(handle)
+    errors = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [sys.executable, "-S", "-c", LAUNCHER, json.dumps(list(argv)), report],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=errors,
     )
+    return Started(process, errors, Path(report))
 
 
-def finish(
-    process: subprocess.Popen[bytes], began: float, errors: IO[bytes], ok: Sequence[int] | None
-) -> Run:
-    """Read ``process``'s output and reap it with ``wait4`` (its own peak memory); raise
-    when it exits with a code not in ``ok`` (None: any code)."""
+def finish(started: Started, ok: Sequence[int] | None = (0,)) -> Run:
+    """Wait for a started command; raise when it exits with a code not in ``ok``."""
+    process = started.process
     assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stdout.close()
-    errors.seek(0)
-    err = errors.read().decode(errors="replace")
-    done = Run(seconds, _mb(usage.ru_maxrss), process.returncode, out.decode(errors="replace"), err)
+    with started.errors as errors, process.stdout as stdout:
+        out = stdout.read()
+        process.wait()
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
+    try:
+        seconds, maxrss, code = json.loads(started.report.read_text() or "null")
+    except (OSError, TypeError, ValueError):
+        raise RuntimeError(f"the launcher failed ({process.returncode}):\n{err}") from None
+    finally:
+        started.report.unlink(missing_ok=True)
+    done = Run(seconds, _mb(maxrss), code, out.decode(errors="replace"), err)
     if ok is not None and done.code not in ok:
-        raise RuntimeError(f"{' '.join(map(str, process.args))} exited {done.code}:\n{err}")  # type: ignore[arg-type]
+        argv = json.loads(str(process.args[4]))  # type: ignore[index]
+        raise RuntimeError(f"{' '.join(argv)} exited {done.code}:\n{err}")
     return done
 
 
@@ -253,6 +295,11 @@ def command(name: str, path: Path, history: History) -> tuple[list[str], tuple[i
     raise ValueError(name)
 
 
+def history_from_json(text: str) -> History:
+    """What ``build`` printed."""
+    return History(**json.loads(text))
+
+
 def timed(name: str, original: Path, history: History, fresh: bool) -> Run:
     """One timed process of ``name``; ``fresh``: on a new copy of ``original`` (not timed)."""
     if not fresh:
@@ -266,10 +313,11 @@ def timed(name: str, original: Path, history: History, fresh: bool) -> Run:
 
 
 def main() -> None:
-    """``python -m bench.history build LOG_ROWS ARCHIVED_ROWS PATH``: print the History."""
+    """``python -m bench.history build|bare LOG_ROWS ARCHIVED_ROWS PATH``: print the History
+    (``bare``: the same Log, no archive tabs)."""
     _, job, log_rows, archived_rows, path = sys.argv
-    assert job == "build"
-    print(json.dumps(build(Path(path), int(log_rows), int(archived_rows)).to_json()))
+    built = build(Path(path), int(log_rows), int(archived_rows), archives=job == "build")
+    print(json.dumps(built.to_json()))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from .backends.base import (
     Snapshot,
     Stored,
 )
+from .batching import batches
 from .errors import BackendError, ConfigError, NotFoundError, UncertainWrite
 from .recording import (
     Change,
@@ -218,16 +219,18 @@ class SupportLog:
                 result.moved = len(chosen)
                 return result
             header = snapshot.tabs[LOG_TAB].header
-            batches = self.backend.chunks(
-                chosen, lambda rows: archiving.stage_ops(header, list(rows), "", False)
+            parts = batches(
+                self.backend,
+                chosen,
+                lambda rows: archiving.stage_ops(header, list(rows), "", False),
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
-            for batch in batches:
+            for batch in parts:
                 if batch:
                     snapshot = self._stage(snapshot, header, batch, scope)
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
                     self._finish_archive(snapshot, template, pending, result, archive_to)
-                    if len(batches) > 1:
+                    if len(parts) > 1:
                         snapshot = self.backend.read(scope)
         return result
 
@@ -563,8 +566,8 @@ class SupportLog:
             )
             if all_or_nothing and plan.rejected:
                 return ImportResult([], plan.skipped, plan.rejected, 0)
-            chunks = self.backend.chunks(
-                plan.sheet_rows, lambda rows: [AppendRows(LOG_TAB, tuple(rows))]
+            chunks = batches(
+                self.backend, plan.sheet_rows, lambda rows: [AppendRows(LOG_TAB, tuple(rows))]
             )
             tickets = [str(row[template.roles.id]) for row in plan.rows]
             done = 0

@@ -10,8 +10,10 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 import sheetlog
+from sheetlog.workbook import audit_tab
 from tests.conftest import LogUnderTest, open_google
-from tests.fakesheets import FakeSheets
+from tests.fakesheets import FakeSheets, batch
+from tests.fakesheets.server import Call
 from tests.logdata import entry, seed
 
 NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -98,3 +100,27 @@ def test_a_log_from_before_tags_lists_its_tabs_until_a_write_tags_them(
     fresh = sheetlog.open(f"gsheet:{reading.spreadsheet_id}", credentials=creds)
     assert [r["Ticket ID"] for r in fresh.find(ticket="T-02").rows] == ["T-02"]
     assert calls(reading) == [READ]
+
+
+def test_a_month_tab_another_writer_adds_meanwhile_is_written_once(
+    reading: LogUnderTest,
+) -> None:
+    fake = reading.fake
+    assert fake is not None
+    reading.log.init()
+    month = audit_tab(dt.datetime.now(dt.UTC))
+    book = fake.book(reading.spreadsheet_id)
+    batch.delete_sheet(book, {"sheetId": book.by_title(month).id})  # as at a month's start
+    raced = {"done": False}
+
+    def another_writer_first(call: Call) -> None:
+        if call.method_id == WRITE and not raced["done"]:
+            raced["done"] = True
+            batch.add_sheet(fake.book(reading.spreadsheet_id), {"properties": {"title": month}})
+
+    fake.before_request(another_writer_first)
+    calls(reading)
+    row = reading.log.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    assert calls(reading) == [READ, WRITE, LIST, WRITE]  # refused whole, listed, sent again
+    assert [r[0] for r in reading.values("Log")[1:]] == [row["Ticket ID"]]
+    assert [line[2] for line in reading.values(month)] == ["append"]

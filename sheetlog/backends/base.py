@@ -10,17 +10,15 @@ from snapshots, so both backends behave the same by construction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, TypeVar
+from typing import Literal
 
 CellValue = str | int | float | bool | datetime | date | None
 """A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
 
-T = TypeVar("T")
-WRITE_HEADROOM = 8_000  # bytes kept free in each write for its Audit line
 
 Stored = str | int | float | None
 """A cell as sheetlog writes it; strings are always stored as literal text."""
@@ -374,43 +372,19 @@ class Backend(ABC):
     def write(self, ops: Sequence[Op]) -> None:
         """Apply ``ops`` atomically: all of them or none (``UncertainWrite``: unknown which)."""
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Keep others out for a read-compute-write; Google has no such lock, so a no-op."""
-        yield
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """One pass's read-compute-write: a local workbook is locked and saved once at
+        its end; Google has no lock (its writes check what they change) and trusts what
+        it learned of the tabs only within it."""
 
-    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
+    @abstractmethod
+    def close(self) -> None:
         """Release locks and connections."""
-
-    # --- write size (import splits big writes by it) ----------------------------------
 
     #: The largest write, in bytes, the service takes well (Google advises 2 MB); None: no limit.
     write_limit: int | None = None
 
     def write_size(self, ops: Sequence[Op]) -> int:
-        """What ``ops`` cost against ``write_limit``, in bytes; 0 where there is no limit."""
-        return 0
-
-    def chunks(
-        self, items: Sequence[T], ops_for: Callable[[Sequence[T]], Sequence[Op]]
-    ) -> list[list[T]]:
-        """Split ``items`` so the write ``ops_for(chunk)`` of each chunk stays under
-        ``write_limit`` (one chunk when there is no limit), keeping room for an Audit line."""
-        if not items:
-            return []
-        if self.write_limit is None:
-            return [list(items)]
-        envelope = self.write_size(ops_for([]))
-        budget = self.write_limit - WRITE_HEADROOM - envelope
-        found: list[list[T]] = []
-        current: list[T] = []
-        used = 0
-        for item in items:
-            cost = self.write_size(ops_for([item])) - envelope + 2  # the item, and ", "
-            if current and used + cost > budget:
-                found.append(current)
-                current, used = [], 0
-            current.append(item)
-            used += cost
-        found.append(current)
-        return found
+        """What ``ops`` cost against ``write_limit``, in bytes (asked only when there is one)."""
+        raise NotImplementedError(f"{type(self).__name__} has no write limit")

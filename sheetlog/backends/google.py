@@ -122,7 +122,9 @@ class GoogleBackend(Backend):
         self.http = RetryingHTTPClient(credentials)
         self._sheets: dict[str, _Sheet] = {}
         self._untagged: dict[str, int] = {}
-        self._marked: bool | None = None  # whether the settings tab says every tab is tagged
+        self._marked: bool | None = None  # None: no listing of every tab in this pass
+        self._missing: set[str] = set()  # tabs a read of this pass looked for and missed
+        self._depth = 0  # whether the settings tab says every tab is tagged
 
     @classmethod
     def create(cls, title: str, credentials: Credentials, acting_as: str) -> GoogleBackend:
@@ -194,6 +196,23 @@ class GoogleBackend(Backend):
             if props["title"] == SETTINGS_TAB and gtags.TAGGED in keys:
                 self._marked = True
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A pass: what reads learn of the tabs (ids, sizes, tags) is trusted until its
+        end and forgotten then, as people add, rename and delete tabs between passes."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if not self._depth:
+                self._sheets, self._untagged, self._marked = {}, {}, None
+                self._missing = set()
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.http.session.close()
+
     def read(self, scope: Scope) -> Snapshot:
         """One ``spreadsheets.getByDataFilter`` selecting the tabs of ``scope`` by their
         tags (``gtags``). A log whose tabs are not all tagged yet lists its tabs first
@@ -211,6 +230,8 @@ class GoogleBackend(Backend):
             settings = next((s for s in sheets if s["properties"]["title"] == SETTINGS_TAB), None)
             if settings is not None and gtags.TAGGED in gtags.keys(settings):
                 self._remember(sheets, every=False)
+                returned = {sheet["properties"]["title"] for sheet in sheets}
+                self._missing = (self._missing | scope.tabs | scope.probe) - returned
                 return _snapshot(sheets, scope)
         listed = self._titles()
         sheets = self._ranged(_ranges(scope, listed)).get("sheets", [])
@@ -271,8 +292,29 @@ class GoogleBackend(Backend):
     # --- writing ----------------------------------------------------------------------
 
     def write(self, ops: Sequence[Op]) -> None:
-        builder = _Requests(self._sheets)
-        requests_ = builder.build(ops)
+        """One atomic ``batchUpdate``. A tab to create on its first line (``AppendRows``
+        with a header) that no read has seen or missed is looked up first; one another
+        writer created meanwhile makes the batch fail whole, and it is built again."""
+        made = {op.tab for op in ops if isinstance(op, AppendRows) and op.header is not None}
+        if self._marked is None and made - self._sheets.keys() - self._missing:
+            self._titles()
+        for attempt in (1, 2):
+            try:
+                self._send(ops)
+                return
+            except TabExists:
+                if attempt == 2:
+                    raise
+                self._titles()
+
+    def _send(self, ops: Sequence[Op]) -> None:
+        try:
+            builder = _Requests(self._sheets)
+            requests_ = builder.build(ops)
+        except UnknownTab:  # outside a pass, or made meanwhile: list the tabs and look again
+            self._titles()
+            builder = _Requests(self._sheets)
+            requests_ = builder.build(ops)
         if not requests_:
             return
         requests_ += self._tagging(builder.sheets)
@@ -284,10 +326,13 @@ class GoogleBackend(Backend):
                     raise UncertainWrite(
                         f"Google's reply to a write was lost (HTTP {exc.code})"
                     ) from None
+                if exc.code == 400 and "already exists" in str(exc):
+                    raise TabExists(str(exc)) from exc
                 raise
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
         self._sheets = builder.sheets
+        self._missing -= self._sheets.keys()
         self._untagged = {}
         if self._marked is False and SETTINGS_TAB in self._sheets:
             self._marked = True
@@ -447,6 +492,14 @@ def _rows(values: Sequence[Sequence[CellValue]], bold: bool = False) -> list[dic
     return [{"values": [_cell_data(v, bold) for v in line]} for line in values]
 
 
+class UnknownTab(BackendError):
+    """An op names a tab the backend has not seen."""
+
+
+class TabExists(BackendError):
+    """A batch adds a tab another writer added since this pass looked."""
+
+
 class _Requests:
     """Translates ops into batchUpdate sub-requests, tracking tabs added in the same batch."""
 
@@ -462,7 +515,7 @@ class _Requests:
 
     def _sheet(self, title: str) -> _Sheet:
         if title not in self.sheets:
-            raise BackendError(f'tab "{title}" does not exist in the spreadsheet')
+            raise UnknownTab(f'tab "{title}" does not exist in the spreadsheet')
         return self.sheets[title]
 
     def _grow(self, sheet: _Sheet, rows: int, columns: int) -> None:

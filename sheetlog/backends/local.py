@@ -77,6 +77,12 @@ class LocalBackend(Backend):
         finally:
             self._release()
 
+    def close(self) -> None:
+        """Drop a transaction left open (its writes unsaved) and release the lock."""
+        if self._lock_depth:
+            self._lock_depth = 1
+            self._release()
+
     def _acquire(self) -> None:
         """Take the workbook's lock (a lock file beside it, on Linux, macOS and Windows);
         writers queue for it up to ``LOCK_WAIT_SECONDS``."""

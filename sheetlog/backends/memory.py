@@ -74,6 +74,9 @@ class MemoryBackend(Backend):
         with self._lock:
             yield
 
+    def close(self) -> None:
+        """Nothing to release: no file, no connection (like httpx's ``MockTransport``)."""
+
     def read(self, scope: Scope) -> Snapshot:
         with self._lock:
             tabs: dict[str, Tab] = {}
