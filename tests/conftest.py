@@ -18,6 +18,8 @@ from sheetlog.backends.memory import MemoryBackend
 from sheetlog.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 
+pytest_plugins = ("tests.office",)  # the soffice fixture
+
 
 @pytest.fixture(autouse=True)
 def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import struct
-import subprocess
 import zipfile
 from collections.abc import Sequence
 from datetime import date
@@ -34,6 +32,7 @@ from sheetlog.backends.base import (
     SetWidth,
 )
 from sheetlog.backends.xlsxpatch import patch, patchable, titles
+from tests.office import CSV_ALL_SHEETS, convert
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MAIN = f"{{{NS}}}"
@@ -41,8 +40,6 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 LOG_PART = "xl/worksheets/sheet1.xml"
 SUMMARY_PART = "xl/worksheets/sheet2.xml"
 TRICKY = ("<a & b>", 'it\'s "quoted"', "  padded  ", "two\nlines\r\nand\ttab", "=SUM(A1:A3)")
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 XML_TEXT = st.text(
     st.characters(
         exclude_categories=("Cs",),
@@ -566,22 +563,6 @@ def test_any_rectangle_reads_back_through_both_readers(
 # --- LibreOffice --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def soffice(tmp_path: Path) -> list[str]:
-    if SOFFICE is None:
-        pytest.skip("LibreOffice is not installed")
-    return [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless"]
-
-
-def _convert(soffice: list[str], path: Path, to: str, folder: Path) -> None:
-    subprocess.run(
-        [*soffice, "--convert-to", to, "--outdir", str(folder), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 def _csv(path: Path) -> list[list[str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
@@ -598,14 +579,14 @@ def test_libreoffice_opens_a_patched_workbook(source: Path, soffice: list[str]) 
         ],
     )
     out = source.parent / "csv"
-    _convert(soffice, patched, CSV_ALL_SHEETS, out)
+    convert(soffice, patched, CSV_ALL_SHEETS, out)
     assert _csv(out / "patched-Log.csv")[4][:2] == ["T-4", "<Dee & co>"]
     assert _csv(out / "patched-Archive.csv")[1] == ["2024-01-01", "=not a formula"]
 
 
 def test_a_workbook_libreoffice_saved_with_shared_strings(source: Path, soffice: list[str]) -> None:
     saved = source.parent / "lo"
-    _convert(soffice, source, "xlsx", saved)
+    convert(soffice, source, "xlsx", saved)
     office = saved / "source.xlsx"
     before = _members(office)
     assert "xl/sharedStrings.xml" in before
@@ -626,6 +607,6 @@ def test_a_workbook_libreoffice_saved_with_shared_strings(source: Path, soffice:
     assert sheet["A4"].value == "T-3"
     assert _calamine(patched, "Log")[4][:2] == ["T-4", "Dee"]
     out = source.parent / "csv"
-    _convert(soffice, patched, CSV_ALL_SHEETS, out)
+    convert(soffice, patched, CSV_ALL_SHEETS, out)
     rows = _csv(out / "patched-Log.csv")
     assert rows[1][1] == "Ada Lovelace" and rows[4][:2] == ["T-4", "Dee"]

@@ -1,0 +1,64 @@
+"""LibreOffice opens the workbook sheetlog keeps, after every kind of write, and
+sheetlog keeps working on a workbook a person saved again in LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import sheetlog
+from tests.conftest import LogUnderTest
+from tests.logdata import entry, seed
+from tests.office import convert, tabs_as_csv
+
+NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+
+def test_every_write_leaves_a_workbook_libreoffice_reads(
+    local_log: LogUnderTest, soffice: list[str], tmp_path: Path
+) -> None:
+    log = local_log.log
+    seed(
+        local_log,
+        [
+            entry("T-01", "Resolved", "2025-09-02 10:00 UTC"),
+            entry("T-02"),
+            entry("T-03", "Open", Channel="fax"),  # validate flags it
+        ],
+    )
+    assert log.archive(now=NOW).moved == 1  # openpyxl's whole save
+    added = log.append({"Customer": "=1+1", "Agent": "Bo", "Issue Summary": "<late> & lost"})
+    log.update("T-02", {"Status": "Pending"})  # patched into the package
+    assert log.validate(now=NOW).written
+    log.summary("2025-09")
+    assert local_log.path is not None
+    tabs = tabs_as_csv(soffice, local_log.path, tmp_path / "csv")
+    rows = {row[0]: row for row in tabs["Log"][1:] if row and row[0]}
+    assert rows[str(added["Ticket ID"])][1:2] == ["=1+1"]  # text, never run
+    assert rows["T-02"][local_log.values("Log")[0].index("Status")] == "Pending"
+    assert [row[0] for row in tabs["Archive 2025-09"][1:]] == ["T-01"]
+    assert "Summary 2025-09" in tabs
+
+
+def test_sheetlog_writes_to_a_workbook_libreoffice_saved(
+    local_log: LogUnderTest, soffice: list[str], tmp_path: Path
+) -> None:
+    seed(local_log, [entry("T-01"), entry("T-02", "Pending")])
+    assert local_log.path is not None
+    saved = tmp_path / "saved"
+    convert(soffice, local_log.path, "xlsx", saved)  # a person opens it and saves
+    again = saved / local_log.path.name
+    shutil.copy(again, local_log.path)
+    log = sheetlog.open(local_log.path)
+    added = log.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    log.update("T-01", {"Status": "Closed"})
+    assert log.validate(now=NOW).errors == 0
+    found = {row["Ticket ID"]: row["Status"] for row in log.find().rows}
+    assert found == {"T-01": "Closed", "T-02": "Pending", added["Ticket ID"]: "Open"}
+    tabs = tabs_as_csv(soffice, local_log.path, tmp_path / "csv")
+    assert [row[0] for row in tabs["Log"][1:] if row and row[0]] == [
+        "T-01",
+        "T-02",
+        added["Ticket ID"],
+    ]
