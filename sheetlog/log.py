@@ -114,6 +114,11 @@ class ImportResult:
         return not self.rejected
 
 
+def receipts_tab() -> str:
+    """The Audit tab a write made now leaves its receipt in."""
+    return audit_tab(datetime.now(UTC))
+
+
 class SupportLog:
     """One support log, in a Google spreadsheet or a local workbook."""
 
@@ -141,7 +146,7 @@ class SupportLog:
 
     def read(self, scope: Scope) -> tuple[Snapshot, Settings]:
         """The tabs of ``scope`` and the settings of an initialised log (or a clear error)."""
-        probe = Scope.of(probe=(audit_tab(datetime.now(UTC)),))  # where the receipt goes
+        probe = Scope.of(probe=(receipts_tab(),))  # where the receipt goes
         snapshot = self.backend.read(scope | BASE_SCOPE | probe)
         return snapshot, require_settings(snapshot, self.location)
 
@@ -208,9 +213,12 @@ class SupportLog:
 
         age = archiving.parse_age(older_than) if isinstance(older_than, str) else older_than
         moment = now or datetime.now(UTC)
-        scope = LOG_SCOPE | ARCHIVES_SCOPE | Scope.of(archiving.STAGING_TAB)
+        # the archived Ticket IDs (rows repeating one are kept back as errors); the target
+        # tabs themselves are read once the rows to move are known
+        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB) | archived_ids_scope()
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
+            snapshot = self._archived_ids(snapshot, settings)
             template = settings.template
             chosen, kept_invalid = archiving.choose(snapshot, template, moment, age)
             result = archiving.ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
@@ -225,13 +233,17 @@ class SupportLog:
                 lambda rows: archiving.stage_ops(header, list(rows), "", False),
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in parts:
+                leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
+                targets = Scope.of(*sorted({row.tab for row in (*batch, *leftover)}))
                 if batch:
-                    snapshot = self._stage(snapshot, header, batch, scope)
+                    snapshot = self._stage(snapshot, header, batch, scope | targets)
+                elif leftover:
+                    snapshot = snapshot.merged(self.backend.read(targets))
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
                     self._finish_archive(snapshot, template, pending, result, archive_to)
                     if len(parts) > 1:
-                        snapshot = self.backend.read(scope)
+                        snapshot = self.read(scope)[0]
         return result
 
     def verify(self, against: str | None = None) -> Verification:
@@ -289,7 +301,7 @@ class SupportLog:
         ops = archiving.stage_ops(header, batch, pass_id, exists)
         staging = Scope.of(archiving.STAGING_TAB)
         self.write_once(ops, staging, lambda snap: pass_id in archiving.staged_passes(snap))
-        return self.backend.read(scope | BASE_SCOPE)
+        return self.read(scope)[0]
 
     def _finish_archive(
         self,
@@ -312,7 +324,8 @@ class SupportLog:
             )
             return
         with archive_to.backend.transaction():
-            elsewhere = archive_to.backend.read(ARCHIVES_SCOPE)
+            targets = Scope.of(*sorted({row.tab for row in pending}), probe=(receipts_tab(),))
+            elsewhere = archive_to.backend.read(targets)
             ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result)
             details = f"from {self.location}: {archiving.describe(result)}"
             archive_to.commit("archive", ops, LOG_TAB, str(result.moved), details)
