@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeAlias
+from zoneinfo import ZoneInfo
 
 from .backends.base import (
     AppendRows,
@@ -357,12 +358,16 @@ class SupportLog:
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
-        from .summary import Month, monthly_summary
+        from .summary import Month, archive_titles, monthly_summary
         from .summary_report import summary_ops
 
         chosen = Month.parse(month) if month is not None else None
         now = datetime.now(UTC)
-        scope = LOG_SCOPE | ARCHIVES_SCOPE | Scope(probe_prefixes=(SUMMARY_PREFIX,))
+        # last month in the log's zone is known once the settings are read: from the
+        # month before last in UTC, any zone's is covered
+        first = chosen or Month.before(now, ZoneInfo("UTC")).preceding()
+        scope = LOG_SCOPE | Scope.of(*archive_titles(first, now))
+        scope |= Scope(probe_prefixes=(SUMMARY_PREFIX,))
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
             template = settings.template

@@ -27,7 +27,7 @@ from .errors import ConfigError
 from .frame import SPOILED, log_frame
 from .normalize import parse_date, parse_timestamp
 from .templates import Column, Kind, Template
-from .workbook import LOG_TAB, SUMMARY_PREFIX
+from .workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
@@ -60,6 +60,10 @@ class Month:
     def start(self, tz: ZoneInfo) -> datetime:
         """The month's first instant in ``tz``."""
         return datetime(self.year, self.month, 1, tzinfo=tz)
+
+    def preceding(self) -> Month:
+        """The calendar month before."""
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
 
     def following(self) -> Month:
         """The next calendar month."""
@@ -152,8 +156,20 @@ class MonthlySummary:
         }
 
 
+def archive_titles(first: Month, now: datetime) -> list[str]:
+    """The archive tabs that can hold rows of ``first``'s figures: a row contacted in a
+    month, or open at its end, is resolved in it or later (tabs go by month resolved),
+    up to the month after ``now`` in any timezone."""
+    titles = []
+    month, last = first, Month(now.year, now.month).following()
+    while (month.year, month.month) <= (last.year, last.month):
+        titles.append(f"{ARCHIVE_PREFIX}{month}")
+        month = month.following()
+    return titles
+
+
 def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> MonthlySummary:
-    """The figures of ``month`` over Log and every archive tab.
+    """The figures of ``month`` over Log and the archive tabs read.
 
     Refuses a tab whose header lacks a column the figures read: its rows would
     silently count as blank there.
