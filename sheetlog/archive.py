@@ -136,20 +136,24 @@ def _is_due(template: Template, row: LogRow, cutoff: datetime) -> bool:
     return not isinstance(resolved, str) or _resolved_moment(template, resolved) < cutoff
 
 
-def stage_ops(
-    header: list[str], rows: list[Staged], pass_id: str, staging_exists: bool
-) -> list[Op]:
-    """Step 2: copy to the staging tab and delete from Log if unchanged, together."""
+def stage_ops(header: list[str], rows: list[Staged], pass_id: str, staging: Tab | None) -> list[Op]:
+    """Step 2: copy to the staging tab (``staging`` as read, None: none yet) and delete
+    from Log if unchanged, together."""
     ops: list[Op] = []
-    if not staging_exists:
+    if staging is None:
         ops.append(AddTab(STAGING_TAB, (*header, *STAGING_EXTRA), hidden=True))
     width = len(header)
     staged = tuple((*_padded(r.values, width), r.tab, pass_id) for r in rows)
     # delete first: in one atomic write the order changes nothing but the peak memory of
     # a local workbook, which never holds the moving rows twice
     ops.append(DeleteRowsIfUnchanged(LOG_TAB, tuple(r.values for r in rows)))
-    ops.append(AppendRows(STAGING_TAB, staged))
+    ops.append(AppendRows(STAGING_TAB, staged, after=last_row(staging)))
     return ops
+
+
+def last_row(tab: Tab | None) -> int:
+    """The last sheet row with content of a tab as read (1, its header, for a new tab)."""
+    return max(len(tab.rows), 1) if tab is not None else 1
 
 
 def _padded(values: tuple[CellValue, ...], width: int) -> tuple[CellValue, ...]:
@@ -239,7 +243,7 @@ def finish_ops(
         ordered = [_reorder(r.values, staging_header, header) for r in rows]
         head = chain_head(existing) if existing is not None else None
         chained = chain_rows(template, header, ordered, head)
-        ops.append(AppendRows(title, tuple(chained)))
+        ops.append(AppendRows(title, tuple(chained), after=last_row(existing)))
         result.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
         result.tabs[title] = len(rows)
         result.moved += len(rows)

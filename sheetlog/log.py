@@ -231,7 +231,7 @@ class SupportLog:
             parts = batches(
                 self.backend,
                 chosen,
-                lambda rows: archiving.stage_ops(header, list(rows), "", False),
+                lambda rows: archiving.stage_ops(header, list(rows), "", None),
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in parts:
                 leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
@@ -298,8 +298,8 @@ class SupportLog:
         from . import archive as archiving
 
         pass_id = new_op_id()
-        exists = snapshot.tab(archiving.STAGING_TAB) is not None
-        ops = archiving.stage_ops(header, batch, pass_id, exists)
+        staging_tab = snapshot.tab(archiving.STAGING_TAB)
+        ops = archiving.stage_ops(header, batch, pass_id, staging_tab)
         staging = Scope.of(archiving.STAGING_TAB)
         self.write_once(ops, staging, lambda snap: pass_id in archiving.staged_passes(snap))
         return self.read(scope)[0]
@@ -587,6 +587,7 @@ class SupportLog:
             chunks = batches(
                 self.backend, plan.sheet_rows, lambda rows: [AppendRows(LOG_TAB, tuple(rows))]
             )
+            end = len(snapshot.tabs[LOG_TAB].rows)  # the last row with content, as read
             tickets = [str(row[template.roles.id]) for row in plan.rows]
             done = 0
             for number, chunk in enumerate(chunks, start=1):
@@ -599,7 +600,9 @@ class SupportLog:
                     f"; {len(plan.skipped)} already in the log, {len(plan.rejected)} rejected"
                 )
                 span = part[0] if len(part) == 1 else f"{part[0]} … {part[-1]}"
-                self.commit("import", [AppendRows(LOG_TAB, tuple(chunk))], LOG_TAB, span, details)
+                rows = AppendRows(LOG_TAB, tuple(chunk), after=end)
+                end += len(chunk)
+                self.commit("import", [rows], LOG_TAB, span, details)
         return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
 
 

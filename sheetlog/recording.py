@@ -237,7 +237,8 @@ def plan_append(
         raise InvalidValue(
             template.roles.id, ticket, "a Ticket ID not used yet", f"it is on {taken[ticket]}"
         )
-    return values, AppendRows(LOG_TAB, (sheet_row(header, values),))
+    after = len(snapshot.tabs[LOG_TAB].rows)  # the last row with content, as read
+    return values, AppendRows(LOG_TAB, (sheet_row(header, values),), after=after)
 
 
 # --- update -------------------------------------------------------------------------------

@@ -30,4 +30,4 @@ def entry(ticket: str, status: str = "Open", resolved: str = "", **cells: str) -
 def seed(target: LogUnderTest, rows: list[tuple[str, ...]]) -> None:
     """Initialise the log and put ``rows`` under the header, as if typed earlier."""
     target.log.init()
-    target.log.backend.write([AppendRows("Log", tuple(rows))])
+    target.log.backend.write([AppendRows("Log", tuple(rows), after=1)])

@@ -189,7 +189,13 @@ def test_append_costs_one_read_and_one_write(google_log: LogUnderTest) -> None:
     ]
     (write,) = [c for c in fake.calls if c.method_id == "spreadsheets.batchUpdate"]
     assert write.body is not None
-    assert [next(iter(r)) for r in write.body["requests"]] == ["appendCells", "appendCells"]
+    # the row goes under the last row read (inserted, then filled); the Audit line, on a
+    # tab without formats, where appendCells puts it
+    assert [next(iter(r)) for r in write.body["requests"]] == [
+        "insertDimension",
+        "updateCells",
+        "appendCells",
+    ]
 
 
 def test_a_retried_append_whose_reply_was_lost_leaves_one_row(google_log: LogUnderTest) -> None:
@@ -213,7 +219,9 @@ def test_a_retried_append_whose_reply_was_lost_leaves_one_row(google_log: LogUnd
     ]
 
 
-def test_a_row_typed_while_appending_is_not_overwritten(google_log: LogUnderTest) -> None:
+def test_a_row_typed_while_appending_is_pushed_down_not_overwritten(
+    google_log: LogUnderTest,
+) -> None:
     fake = google_log.fake
     assert fake is not None
     google_log.log.init()
@@ -228,8 +236,8 @@ def test_a_row_typed_while_appending_is_not_overwritten(google_log: LogUnderTest
     fake.before_request(types_a_row)
     row = google_log.log.append(ENTRY)
     rows = google_log.values("Log")
-    assert rows[1] == [None, "Half-typed customer"]
-    assert rows[2] == stored(row)
+    assert rows[1] == stored(row)
+    assert rows[2] == [None, "Half-typed customer"]
 
 
 def test_gspread_values_append_pitfalls_do_not_apply(google_log: LogUnderTest) -> None:

@@ -1,5 +1,5 @@
-"""Google reads under each reading of what the API leaves open, and on a log whose tabs
-carry no tags yet (made before tags): the same answers, and the call counts promised."""
+"""Google reads and writes under each reading of what the API leaves open, and on a log
+whose tabs carry no tags yet (made before tags): the same answers, the calls promised."""
 
 from __future__ import annotations
 
@@ -21,11 +21,19 @@ READ, WRITE = "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate"
 LIST = "spreadsheets.get"
 
 
-@pytest.fixture(params=[False, True], ids=["ranged-sheets-only", "every-sheet"])
+READINGS = {
+    "ranged-sheets-only": {},
+    "every-sheet": {"every_sheet": True},
+    "formats-are-data": {"formats_are_data": True},
+}
+
+
+@pytest.fixture(params=list(READINGS))
 def reading(request: pytest.FixtureRequest, creds: Credentials) -> Iterator[LogUnderTest]:
-    """A fresh Google log under one reading of a ranged read: sheets outside the ranges
-    left out, or returned without data."""
-    with FakeSheets(every_sheet=request.param) as fake:
+    """A fresh Google log under one reading: a ranged read leaves the sheets outside its
+    ranges out, or returns them without data; appendCells writes below values only, or
+    below formats and data validations too."""
+    with FakeSheets(**READINGS[request.param]) as fake:
         yield open_google(fake, creds)
         assert fake.violations == []
 
@@ -124,3 +132,19 @@ def test_a_month_tab_another_writer_adds_meanwhile_is_written_once(
     assert calls(reading) == [READ, WRITE, LIST, WRITE]  # refused whole, listed, sent again
     assert [r[0] for r in reading.values("Log")[1:]] == [row["Ticket ID"]]
     assert [line[2] for line in reading.values(month)] == ["append"]
+
+
+def test_rows_land_under_the_last_row_read_whatever_counts_as_data(
+    reading: LogUnderTest,
+) -> None:
+    """init puts drop-downs and formats on every row of Log's grid: whether appendCells
+    counts them as data or not, rows go right under the table."""
+    archived_log(reading)
+    row = reading.log.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    imported = reading.log.import_rows(
+        [{"Customer": "Cy", "Agent": "Bo", "Issue Summary": "Lost"}], now=NOW
+    )
+    tickets = [r[0] if r else None for r in reading.values("Log")]
+    assert tickets == ["Ticket ID", "T-03", "T-04", row["Ticket ID"], *imported.added]
+    archive = reading.values("Archive 2025-09")
+    assert [r[0] for r in archive] == ["Ticket ID", "T-01", "T-02"]

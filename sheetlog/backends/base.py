@@ -201,11 +201,16 @@ class SetCells:
 class AppendRows:
     """Write rows directly below the last row that has any content, from column A.
 
-    With a ``header``, a missing tab is first created with it (bold), as ``AddTab``."""
+    ``after``: that row as the read saw it. Given, the rows go right under it (rows
+    inserted there, so a row a person started typing meanwhile moves down); Google
+    does not say whether cells holding only a format or a drop-down count as content,
+    and with ``after`` that question never arises. With a ``header``, a missing tab is
+    first created with it (bold), as ``AddTab``."""
 
     tab: str
     rows: tuple[tuple[CellValue, ...], ...]
     header: tuple[str, ...] | None = None
+    after: int | None = None
 
 
 def comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:

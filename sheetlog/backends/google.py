@@ -585,7 +585,15 @@ class _Requests:
         if op.header is not None and op.tab not in self.sheets:
             self._add_tab(AddTab(op.tab, op.header))
         sheet = self._sheet(op.tab)
-        self._grow(sheet, 0, max((len(r) for r in op.rows), default=0))
+        self._grow(sheet, op.after or 0, max((len(r) for r in op.rows), default=0))
+        if op.after is not None:  # rows inserted under the last row read, then filled
+            span = {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": op.after}
+            below = op.after < sheet.rows  # a blank row below: take its format and drop-downs
+            span["endIndex"] = op.after + len(op.rows)
+            self.out.append({"insertDimension": {"range": span, "inheritFromBefore": not below}})
+            sheet.rows += len(op.rows)
+            self._update_cells(sheet, op.after, 0, op.rows)
+            return
         self.out.append(
             {
                 "appendCells": {

@@ -198,7 +198,7 @@ def append_cells(book: Spreadsheet, req: Json) -> None:
     tree = _cell_mask(req)
     sheet = book.by_id(req.get("sheetId", 0))
     rows = [row.get("values") or [] for row in req.get("rows") or []]
-    r0 = sheet.last_data_row() + 1
+    r0 = sheet.last_data_row(book.formats_are_data) + 1
     width = max((len(r) for r in rows), default=0)
     if width > sheet.n_cols:
         raise RequestError(sheet.limit_message(Bounds(r0, r0 + len(rows), 0, width)))

@@ -102,10 +102,15 @@ class FakeSheets:
 
     URL = re.compile(r"^https://(sheets|www)\.googleapis\.com/.*")
 
-    def __init__(self, seed: int = 0, every_sheet: bool = False) -> None:
-        """``every_sheet`` picks a reading of a ranged ``spreadsheets.get`` that Google's
-        reference leaves open: sheets outside the ranges come back too, without data."""
+    def __init__(
+        self, seed: int = 0, every_sheet: bool = False, formats_are_data: bool = False
+    ) -> None:
+        """Two switches pick readings of what Google's reference leaves open:
+        ``every_sheet``: a ranged read returns the sheets outside its ranges too, without
+        data; ``formats_are_data``: ``appendCells`` writes below cells that hold only a
+        format or a data validation, as below values."""
         self.every_sheet = every_sheet
+        self.formats_are_data = formats_are_data
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.not_implemented: list[str] = []
@@ -137,6 +142,7 @@ class FakeSheets:
         grid = {"rowCount": rows, "columnCount": cols}
         sheets = [{"properties": {"title": t, "gridProperties": dict(grid)}} for t in tabs or []]
         self._books[sid] = Spreadsheet.new(sid, {"properties": {"title": title}, "sheets": sheets})
+        self._books[sid].formats_are_data = self.formats_are_data
         return sid
 
     def _new_id(self) -> str:
@@ -328,6 +334,7 @@ class FakeSheets:
     def _create(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
         sid = self._new_id()
         self._books[sid] = Spreadsheet.new(sid, body)
+        self._books[sid].formats_are_data = self.formats_are_data
         return self._books[sid].render()
 
     def _get(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:

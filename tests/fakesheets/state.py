@@ -165,13 +165,15 @@ class Sheet:
                     done[id(cell)] = cell, alike[key]
                 row[c] = done[id(cell)][1]
 
-    def last_data_row(self) -> int:
-        """The last row holding a value (-1: none)."""
+    def last_data_row(self, formats_are_data: bool = False) -> int:
+        """The last row holding a value, or with ``formats_are_data`` anything at all: a
+        format or a data validation (-1: none)."""
+        empty = (lambda cell: not cell) if formats_are_data else cells.is_blank
         blank = None  # the last row seen without values: a row equal to it has none either
         for r in range(len(self.rows) - 1, -1, -1):
             row = self.rows[r]
             if row != blank:  # quick for formatted blank rows: they share their cells
-                if not all(map(cells.is_blank, row)):
+                if not all(map(empty, row)):
                     return r
                 blank = row
         return -1
@@ -322,6 +324,9 @@ class Spreadsheet:
     named_ranges: list[Json] = field(default_factory=list)
     permissions: list[Json] = field(default_factory=list)
     rng: random.Random = field(default_factory=random.Random)
+    formats_are_data: bool = False
+    """The stricter reading of appendCells' "after the last row with data", which Google
+    does not settle: a cell holding only a format or a data validation counts as data."""
 
     @classmethod
     def new(cls, sid: str, body: Json) -> Spreadsheet:
@@ -357,6 +362,7 @@ class Spreadsheet:
             clone(self.named_ranges),
             clone(self.permissions),
             rng,
+            self.formats_are_data,
         )
 
     @property
