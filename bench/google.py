@@ -24,6 +24,7 @@ import sheetlog
 from sheetlog import archive as archiving
 from sheetlog.checks import LogProblem, check_log
 from sheetlog.validation import flag_text
+from sheetlog.workbook import LOG_SCOPE
 from tests.fakesheets import FakeSheets
 
 from .data import COLUMNS, HEADER, Log, generate
@@ -270,7 +271,7 @@ def archived_spreadsheet(
     rows in ``Archive YYYY-MM`` tabs, created through sheetlog's own backend write (so
     they carry its tags) and filled straight in the fake; and a ticket open in Log.
     Without ``archives``: the same Log, no archive tabs."""
-    from sheetlog.backends.base import AddTab
+    from sheetlog.ops import AddTab
 
     from .history import HASH_COLUMN, archive_months, open_ticket, split
 
@@ -360,7 +361,7 @@ def _append_baseline(fake: FakeSheets, meter: Meter, log: Log) -> Baseline:
 def _flags(fake: FakeSheets, log: Log) -> dict[int, str]:
     """The Validation text of every row with a problem, as sheetlog's checks find them."""
     _, support = _seeded(fake, log)
-    snapshot, settings = support.read()
+    snapshot, settings = support.read(LOG_SCOPE)
     check = check_log(snapshot, settings.template, log.validate_now)
     by_row: dict[int, list[LogProblem]] = {}
     for problem in check.problems:
@@ -384,7 +385,7 @@ def _validate_baseline(fake: FakeSheets, meter: Meter, log: Log) -> Baseline:
 def _due(fake: FakeSheets, log: Log) -> set[str]:
     """The Ticket IDs sheetlog's archive would move."""
     _, support = _seeded(fake, log)
-    snapshot, settings = support.read()
+    snapshot, settings = support.read(LOG_SCOPE)
     chosen, _ = archiving.choose(
         snapshot, settings.template, log.archive_now(OLDER_THAN), OLDER_THAN
     )

@@ -24,21 +24,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .backends.base import (
-    AddTab,
-    AppendRows,
-    CellValue,
-    DeleteRowsIfUnchanged,
-    Op,
-    SetCells,
-    Snapshot,
-    Tab,
-)
 from .checks import LogRow, check_log, header_problem
 from .errors import ConfigError
 from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
 from .normalize import parse_date, parse_timestamp
+from .ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells
 from .provision import new_tab_ops
+from .sheetdata import CellValue, Snapshot, Tab
 from .templates import Kind, Template
 from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
 

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .backends.base import CellValue, Snapshot, Stored, Tab
 from .normalize import parse_date, parse_timestamp
 from .rows import CheckedRow, row_model
+from .sheetdata import CellValue, Snapshot, Stored, Tab
 from .templates import Kind, Template
 from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
 

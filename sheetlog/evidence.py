@@ -24,7 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .backends.base import CellValue, Snapshot, Tab
+from .sheetdata import CellValue, Snapshot, Tab
 from .templates import Template
 from .workbook import ARCHIVE_PREFIX, data_rows
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-from .backends.base import Snapshot
 from .checks import archive_tabs
 from .errors import ConfigError
 from .formats import EXPORT_FORMATS as FORMATS
@@ -28,6 +27,7 @@ from .formats import EXPORT_TABS as TABS
 from .formats import ExportFormat, ExportTabs
 from .frame import SPOILED, log_frame, records
 from .queries import in_dates, in_time_order
+from .sheetdata import Snapshot
 from .templates import Column, Kind, Template
 from .workbook import LOG_TAB
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from .backends.base import CellValue, Snapshot, Stored
 from .checks import archive_tabs, row_values
 from .normalize import parse_date, parse_timestamp
 from .rows import row_model
+from .sheetdata import CellValue, Snapshot, Stored
 from .templates import Kind, Template
 from .workbook import LOG_TAB, data_rows
 

@@ -19,18 +19,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
-from .backends.base import (
-    AppendRows,
-    Backend,
-    CellValue,
-    DeleteTab,
-    Op,
-    Scope,
-    Snapshot,
-    Stored,
-)
+from .backends.base import Backend
 from .batching import batches
 from .errors import BackendError, ConfigError, NotFoundError, UncertainWrite
+from .ops import AppendRows, DeleteTab, Op
 from .recording import (
     Change,
     Record,
@@ -41,6 +33,7 @@ from .recording import (
     plan_import,
     plan_update,
 )
+from .sheetdata import CellValue, Scope, Snapshot, Stored
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .workbook import (

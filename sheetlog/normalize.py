@@ -20,9 +20,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .backends.base import CellValue, Stored
 from .errors import InvalidValue
 from .memo import IdentityCache
+from .sheetdata import CellValue, Stored
 from .templates import Column, Kind
 
 EXPECTED: dict[Kind, str] = {

@@ -11,20 +11,19 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from .backends.base import (
+from .errors import ConfigError
+from .ops import (
     AddFormatRule,
     AddTab,
     FreezeHeader,
-    Layout,
     Op,
     ProtectHeader,
     SetCells,
     SetDropdown,
     SetTextFormat,
     SetWidth,
-    Snapshot,
 )
-from .errors import ConfigError
+from .sheetdata import Layout, Snapshot
 from .templates import Kind, Template
 from .workbook import (
     LOG_TAB,

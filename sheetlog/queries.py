@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from .backends.base import Snapshot
 from .checks import archive_tabs
 from .errors import ConfigError, InvalidValue
 from .frame import local_day, opened_at, records
 from .normalize import column_normalizer, parse_date
+from .sheetdata import Snapshot
 from .summary import AGE_BUCKETS, AGE_EDGES
 from .templates import Column, Kind, Template
 from .workbook import AUDIT_HEADER, LOG_TAB, audit_tabs, data_rows

@@ -17,11 +17,12 @@ from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .backends.base import AppendRows, CellValue, Op, SetCells, Snapshot, Stored, Tab
 from .checks import archive_tabs, row_values
 from .errors import ConfigError, InvalidInput, InvalidRow, InvalidValue, NotFoundError
 from .normalize import column_normalizer, format_timestamp, same_stored
+from .ops import AppendRows, Op, SetCells
 from .rows import row_model
+from .sheetdata import CellValue, Snapshot, Stored, Tab
 from .templates import Kind, Template
 from .workbook import LOG_TAB, data_rows
 

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .backends.base import CellValue
 from .errors import ConfigError, InvalidInput, InvalidValue
 from .formats import IMPORT_FORMATS as FORMATS
 from .recording import Record
+from .sheetdata import CellValue
 
 SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .backends.base import DeleteTab, Op, SetCells, Snapshot
 from .errors import ConfigError
 from .evidence import ANON_PREFIX, anonymize
+from .ops import DeleteTab, Op, SetCells
+from .sheetdata import Snapshot
 from .templates import Template
 from .workbook import ARCHIVE_PREFIX, data_rows
 

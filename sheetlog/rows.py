@@ -28,7 +28,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .backends.base import CellValue, Stored
 from .errors import InvalidRow, InvalidValue
 from .memo import IdentityCache
 from .normalize import (
@@ -39,6 +38,7 @@ from .normalize import (
     same_stored,
     typed_cell,
 )
+from .sheetdata import CellValue, Stored
 from .templates import Column, Kind, Template
 
 REQUIRED = "required"

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from .backends.base import Snapshot
 from .checks import archive_tabs
 from .errors import ConfigError
 from .frame import SPOILED, log_frame
 from .normalize import parse_date, parse_timestamp
+from .sheetdata import Snapshot
 from .templates import Column, Kind, Template
 from .workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX
 

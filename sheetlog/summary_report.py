@@ -6,18 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .backends.base import (
-    AddChart,
-    AddTab,
-    ChartKind,
-    DeleteTab,
-    Op,
-    SetCells,
-    SetNumberFormat,
-    SetWidth,
-    Snapshot,
-    Stored,
-)
+from .ops import AddChart, AddTab, ChartKind, DeleteTab, Op, SetCells, SetNumberFormat, SetWidth
+from .sheetdata import Snapshot, Stored
 from .summary import MonthlySummary, Spread
 from .workbook import LOG_TAB
 

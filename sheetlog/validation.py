@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .backends.base import CellValue, MarkCells, Op, SetCells, Snapshot, Stored, Tab
 from .checks import ERROR, Counted, LogCheck, LogProblem, check_log
 from .normalize import typed_cell
+from .ops import MarkCells, Op, SetCells
+from .sheetdata import CellValue, Snapshot, Stored, Tab
 from .templates import Column, Template
 from .workbook import LOG_TAB, data_rows
 

@@ -12,8 +12,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .backends.base import AppendRows, CellValue, Scope, Snapshot, Tab
 from .errors import ConfigError
+from .ops import AppendRows
+from .sheetdata import CellValue, Scope, Snapshot, Tab
 from .templates import Template, parse_template
 
 LOG_TAB = "Log"

@@ -13,8 +13,8 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog import SupportLog
-from sheetlog.backends.base import Scope
 from sheetlog.backends.memory import MemoryBackend
+from sheetlog.sheetdata import Scope
 from sheetlog.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheetlog.backends.base import AppendRows
+from sheetlog.ops import AppendRows
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sheetlog.backends.base import AppendRows
+from sheetlog.ops import AppendRows
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest
 from tests.logdata import entry, seed

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sheetlog import SupportLog
-from sheetlog.backends.base import AddTab, AppendRows
+from sheetlog.ops import AddTab, AppendRows
 from sheetlog.templates import load_template, template_text
 
 STANDARD = load_template("standard")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheetlog.backends.base import AddTab, SetCells
 from sheetlog.errors import InvalidInput, InvalidValue
+from sheetlog.ops import AddTab, SetCells
 from sheetlog.recording import new_ticket_id
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest

@@ -13,9 +13,9 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from sheetlog.archive import STAGING_TAB, parse_age
-from sheetlog.backends.base import Scope
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, ConfigError
+from sheetlog.sheetdata import Scope
 from sheetlog.workbook import audit_tabs
 from tests.conftest import LogUnderTest, open_google, open_local
 from tests.fakesheets import FakeSheets
@@ -117,7 +117,7 @@ def test_older_than_nonsense_is_a_config_error() -> None:
 
 def test_a_changed_header_stops_the_pass(any_log: LogUnderTest) -> None:
     seed(any_log, sample())
-    from sheetlog.backends.base import SetCells
+    from sheetlog.ops import SetCells
 
     any_log.log.backend.write([SetCells("Log", 1, 9, (("State",),))])
     with pytest.raises(ConfigError, match="Log header: the header lacks 'Status'"):

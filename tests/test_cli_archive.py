@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import sheetlog
-from sheetlog.backends.base import Scope
 from sheetlog.cli import cli
+from sheetlog.sheetdata import Scope
 from tests.conftest import open_local
 from tests.logdata import entry, seed
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import sheetlog
-from sheetlog.backends.base import AppendRows
 from sheetlog.cli import cli
+from sheetlog.ops import AppendRows
 from tests.test_validate import row
 
 WORKBOOK = "team.xlsx"

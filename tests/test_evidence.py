@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheetlog.backends.base import DeleteTab, SetCells
 from sheetlog.cli import cli
 from sheetlog.evidence import HASH_COLUMN, chain_rows, digest_line
+from sheetlog.ops import DeleteTab, SetCells
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest, open_local
 from tests.logdata import entry, seed

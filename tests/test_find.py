@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from sheetlog.backends.base import AppendRows, Scope
 from sheetlog.errors import ConfigError, InvalidValue
 from sheetlog.frame import log_frame
+from sheetlog.ops import AppendRows
 from sheetlog.queries import Query, find_rows
+from sheetlog.sheetdata import Scope
 from sheetlog.templates import template_text
 from tests.conftest import LogUnderTest
 from tests.logdata import seed

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sheetlog.backends.base import SetCells
 from sheetlog.errors import ConfigError
+from sheetlog.ops import SetCells
 from sheetlog.templates import load_template
 from sheetlog.workbook import AUDIT_HEADER, SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest

@@ -11,17 +11,10 @@ import openpyxl
 import pytest
 
 from sheetlog.backends import xlsxpatch
-from sheetlog.backends.base import (
-    AddTab,
-    AppendRows,
-    DeleteRowsIfUnchanged,
-    MarkCells,
-    Op,
-    Scope,
-    SetCells,
-)
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, LockedError
+from sheetlog.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, Op, SetCells
+from sheetlog.sheetdata import Scope
 
 
 @pytest.fixture

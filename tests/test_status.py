@@ -8,9 +8,9 @@ import openpyxl
 from google.oauth2.credentials import Credentials
 
 import sheetlog
-from sheetlog.backends.base import Scope
 from sheetlog.normalize import format_timestamp
 from sheetlog.queries_report import render_status
+from sheetlog.sheetdata import Scope
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 from tests.logdata import seed

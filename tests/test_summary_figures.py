@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetlog.backends.base import AppendRows, SetCells
 from sheetlog.errors import ConfigError
+from sheetlog.ops import AppendRows, SetCells
 from sheetlog.summary import Month
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest

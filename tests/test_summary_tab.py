@@ -10,8 +10,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from sheetlog.backends.base import AppendRows, SetCells
 from sheetlog.backends.memory import MemoryBackend
+from sheetlog.ops import AppendRows, SetCells
 from sheetlog.workbook import SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 from tests.summary_data import ARCHIVE, LIVE, fill, row

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sheetlog.backends.base import AddTab, SetCells
 from sheetlog.errors import InvalidInput, InvalidRow, NotFoundError
+from sheetlog.ops import AddTab, SetCells
 from sheetlog.templates import load_template
 from tests.conftest import LogUnderTest
 

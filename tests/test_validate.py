@@ -10,10 +10,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheetlog.backends.base import AddTab, AppendRows, MarkCells, SetCells
 from sheetlog.backends.memory import MemoryBackend
 from sheetlog.checks import LogProblem
 from sheetlog.errors import ConfigError
+from sheetlog.ops import AddTab, AppendRows, MarkCells, SetCells
 from sheetlog.templates import load_template
 from sheetlog.validation import ValidationReport
 from tests.conftest import LogUnderTest

@@ -9,7 +9,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from ..errors import ConfigError
-from .base import CellValue, Scope, Snapshot, Tab, narrowed
+from ..sheetdata import CellValue, Scope, Snapshot, Tab, narrowed
 
 
 def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:

@@ -24,31 +24,27 @@ from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from ..errors import AccessError, BackendError, ConfigError, SheetlogError, UncertainWrite
-from ..workbook import SETTINGS_TAB
-from . import gtags
-from .base import (
+from ..ops import (
     AddChart,
     AddFormatRule,
     AddTab,
     AppendRows,
-    Backend,
-    CellValue,
     DeleteRowsIfUnchanged,
     DeleteTab,
     FreezeHeader,
-    Layout,
     MarkCells,
     Op,
     ProtectHeader,
-    Scope,
     SetCells,
     SetDropdown,
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
-    Snapshot,
-    Tab,
 )
+from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab
+from ..workbook import SETTINGS_TAB
+from . import gtags
+from .base import Backend
 from .gauth import RetryingHTTPClient
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{}/edit"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..sheetdata import Scope
 from ..workbook import TAB_FAMILIES
-from .base import Scope
 
 TAB = "sheetlog.tab"
 HEADER = "sheetlog.header"

@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from ..errors import AccessError, BackendError, LockedError
+from ..ops import AddTab, AppendRows, Op
+from ..sheetdata import Layout, Scope, Snapshot
 from ..workbook import SETTINGS_TAB, chart_tabs
 from . import xlsxpatch
-from .base import AddTab, AppendRows, Backend, Layout, Op, Scope, Snapshot
+from .base import Backend
 from .calamine import calamine_snapshot
 
 if TYPE_CHECKING:  # openpyxl loads only for the writes the patcher does not take

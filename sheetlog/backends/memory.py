@@ -16,31 +16,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import BackendError
-from .base import (
+from ..ops import (
     AddChart,
     AddFormatRule,
     AddTab,
     AppendRows,
-    Backend,
-    CellValue,
     DeleteRowsIfUnchanged,
     DeleteTab,
     FreezeHeader,
-    Layout,
     MarkCells,
     Op,
     ProtectHeader,
-    Scope,
     SetCells,
     SetDropdown,
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
-    Snapshot,
-    Tab,
     comparable,
-    narrowed,
 )
+from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from .base import Backend
 
 
 @dataclass

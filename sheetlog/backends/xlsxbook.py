@@ -30,31 +30,26 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConfigError
-from ..workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
-from .base import (
+from ..ops import (
     AddChart,
     AddFormatRule,
     AddTab,
     AppendRows,
-    CellValue,
     DeleteRowsIfUnchanged,
     DeleteTab,
     FreezeHeader,
-    Layout,
     MarkCells,
     Op,
     ProtectHeader,
-    Scope,
     SetCells,
     SetDropdown,
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
-    Snapshot,
-    Tab,
     comparable,
-    narrowed,
 )
+from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from ..workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
 
 LAST_ROW = 1048576
 HEADER_GUARD_TITLE = "sheetlog header"

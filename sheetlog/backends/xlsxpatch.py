@@ -21,7 +21,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from .base import AddTab, AppendRows, CellValue, MarkCells, Op, SetCells
+from ..ops import AddTab, AppendRows, MarkCells, Op, SetCells
+from ..sheetdata import CellValue
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

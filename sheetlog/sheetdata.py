@@ -1,0 +1,159 @@
+"""The data sheetlog reads and backends speak: cell values, tabs as read, the scope of
+a read and the snapshot it returns, and the provisioning facts of a tab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CellValue = str | int | float | bool | datetime | date | None
+"""A cell as a backend reads it: Sheets gives serial numbers for typed dates, xlsx datetimes."""
+
+
+Stored = str | int | float | None
+"""A cell as sheetlog writes it; strings are always stored as literal text."""
+
+
+@dataclass
+class Tab:
+    """One tab's values as read: ``rows[0]`` is sheet row 1 (the header); rows are ragged."""
+
+    title: str
+    rows: list[list[CellValue]]
+    hidden: bool = False
+    index: int = 0
+    """The tab's position among all tabs (0: first)."""
+    frozen_rows: int = 0
+    grid_rows: int = 0
+    """The rows the tab has allocated (Google counts these against its cell limit)."""
+    grid_columns: int = 0
+    """The columns the tab has allocated."""
+
+    @property
+    def header(self) -> list[str]:
+        """The header row as text."""
+        return [str(v).strip() if v is not None else "" for v in self.rows[0]] if self.rows else []
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one read returns: tabs named in ``tabs``, tabs whose title starts with one
+    of ``prefixes``, or every tab (``everything``). ``columns`` narrows the tabs of a
+    prefix to some 0-based columns (other cells read as empty). ``probe`` (titles) and
+    ``probe_prefixes`` name tabs whose existence and position are needed, not their rows."""
+
+    tabs: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    columns: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    probe: frozenset[str] = frozenset()
+    probe_prefixes: tuple[str, ...] = ()
+    everything: bool = False
+
+    @classmethod
+    def of(cls, *titles: str, prefixes: tuple[str, ...] = (), probe: tuple[str, ...] = ()) -> Scope:
+        """Whole tabs by title and by prefix, plus tabs to probe by title."""
+        return cls(frozenset(titles), prefixes, probe=frozenset(probe))
+
+    @classmethod
+    def all(cls) -> Scope:
+        """Every tab, whole."""
+        return cls(everything=True)
+
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(
+            self.tabs | other.tabs,
+            tuple(dict.fromkeys(self.prefixes + other.prefixes)),
+            tuple(dict(self.columns + other.columns).items()),
+            self.probe | other.probe,
+            tuple(dict.fromkeys(self.probe_prefixes + other.probe_prefixes)),
+            self.everything or other.everything,
+        )
+
+    def narrowed(self, prefix: str, columns: tuple[int, ...]) -> Scope:
+        """This scope plus the tabs of ``prefix``, only ``columns`` of them."""
+        return self | Scope(columns=((prefix, columns),))
+
+    def wants(self, title: str) -> bool:
+        """Whether a read of this scope returns ``title``'s rows (all or some columns)."""
+        return (
+            self.everything
+            or title in self.tabs
+            or title.startswith(self.prefixes)
+            or self.columns_of(title) is not None
+        )
+
+    def probes(self, title: str) -> bool:
+        """Whether ``title`` is probed (and not read)."""
+        found = title in self.probe or title.startswith(self.probe_prefixes)
+        return found and not self.wants(title)
+
+    @property
+    def by_title(self) -> bool:
+        """Whether every tab this scope names is named by its full title (no prefixes)."""
+        return not (self.everything or self.prefixes or self.columns or self.probe_prefixes)
+
+    def columns_of(self, title: str) -> tuple[int, ...] | None:
+        """The only columns to read of ``title``, or None for all of them."""
+        if self.everything or title in self.tabs or title.startswith(self.prefixes):
+            return None
+        for prefix, columns in self.columns:
+            if title.startswith(prefix):
+                return columns
+        return None
+
+
+def narrowed(rows: list[list[CellValue]], columns: tuple[int, ...] | None) -> list[list[CellValue]]:
+    """``rows`` with only ``columns`` kept below the header row (None: all of them),
+    ragged like every read: no trailing empty cells or rows."""
+    if columns is None:
+        return rows
+    kept = [rows[0]] if rows else []
+    width = max(columns, default=-1) + 1
+    for row in rows[1:]:
+        cut: list[CellValue] = [
+            row[c] if c in columns and c < len(row) else None for c in range(width)
+        ]
+        while cut and cut[-1] is None:
+            cut.pop()
+        kept.append(cut)
+    while len(kept) > 1 and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+@dataclass
+class Snapshot:
+    """The tabs one read returned, in tab order, read at one moment."""
+
+    tabs: dict[str, Tab]
+    probed: dict[str, Tab] = field(default_factory=dict)
+    """Tabs the scope probed: position and header only (``rows`` holds the header)."""
+
+    def tab(self, title: str) -> Tab | None:
+        """The tab called ``title``, or None."""
+        return self.tabs.get(title)
+
+    def exists(self, title: str) -> bool:
+        """Whether ``title`` was read or probed and is there."""
+        return title in self.tabs or title in self.probed
+
+    def merged(self, other: Snapshot) -> Snapshot:
+        """This snapshot with the tabs ``other`` read added (``other`` wins on a title)."""
+        return Snapshot({**self.tabs, **other.tabs}, {**self.probed, **other.probed})
+
+    def position(self, title: str) -> int | None:
+        """Where ``title`` stands among all tabs, when read or probed."""
+        found = self.tabs.get(title) or self.probed.get(title)
+        return None if found is None else found.index
+
+
+@dataclass
+class Layout:
+    """The provisioning facts of one tab that ``init`` compares with the template."""
+
+    header: list[str]
+    frozen_rows: int = 0
+    header_protected: bool = False
+    dropdowns: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    format_rules: set[int] = field(default_factory=set)
+    text_columns: set[int] = field(default_factory=set)
