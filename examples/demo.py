@@ -1,13 +1,21 @@
-"""`make demo`: the whole sheetlog cycle on a local workbook, through the real CLI."""
+"""`make demo`: the whole sheetlog cycle on a local workbook, through the real CLI.
+
+The sample helpdesk export (examples/interactions.csv, September to November 2025) is
+re-dated relative to today first, as a live log would be: closed cases end yesterday,
+open ones are under two weeks old with their follow-ups still ahead. So the nightly
+validate shows the mistakes people typed, not every old case as "open too long".
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import shlex
 import shutil
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -15,13 +23,25 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 WORKBOOK = DEMO / "support-log.xlsx"
-SAMPLE_MONTH = "2025-10"  # examples/interactions.csv covers September to November 2025
+SAMPLE = ROOT / "examples" / "interactions.csv"
+REDATED = DEMO / "interactions.csv"
+TODAY = datetime.now(UTC).date()
+SAMPLE_MONTH = f"{(TODAY.replace(day=1) - timedelta(days=1)):%Y-%m}"  # last month: a full one
+DATED_COLUMNS = ("Contact Start", "Contact End", "Follow-up Date", "Resolved At")
+OPEN_STATUSES = {"open", "pending", "escalated"}
+STALE_DAYS = 14  # validate's default: an open case older than this is flagged
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def days_ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
 
 
 def sheetlog(*args: str, check: bool = True) -> int:
     """Run one sheetlog command against the demo workbook, echoing it first."""
     command = ["sheetlog", *args, "--sheet", str(WORKBOOK)]
-    print(f"\n$ {shlex.join(command[:-2])} --sheet demo/{WORKBOOK.name}", flush=True)
+    shown = shlex.join(command[:-2]).replace(str(ROOT) + "/", "")
+    print(f"\n$ {shown} --sheet demo/{WORKBOOK.name}", flush=True)
     done = subprocess.run([sys.executable, "-m", "sheetlog", *command[1:]], cwd=ROOT)
     if check and done.returncode != 0:
         sys.exit(done.returncode)
@@ -31,6 +51,7 @@ def sheetlog(*args: str, check: bool = True) -> int:
 def main() -> None:
     shutil.rmtree(DEMO, ignore_errors=True)
     DEMO.mkdir()
+    redate_sample()
     sheetlog("init")
     sheetlog("init")
     record_entries()
@@ -67,21 +88,21 @@ def people_type_into_the_sheet() -> None:
             "HD-20002",
             "",
             "Phone",
-            datetime(2025, 10, 14, 9, 5),
+            datetime.combine(days_ago(5), time(9, 5)),
             "",
             "Sam Ortiz",
             "Payment",
             "Charged in the wrong currency",
             "",
             "Open",
-            "2025-10-20",
+            str(days_ago(-1)),
         ],
         [
             "HD-10002",
             "Grace Mensah",
             "Email",
-            "2025-11-20 10:00 UTC",
-            "2025-11-20 09:00 UTC",
+            f"{days_ago(1)} 10:00 UTC",
+            f"{days_ago(1)} 09:00 UTC",
             "Alex Kim",
             "Receipt",
             "Asked again for the VAT receipt",
@@ -130,11 +151,12 @@ def validate_demo() -> None:
 
 def record_entries() -> None:
     """Import a helpdesk export, log two interactions, resolve a ticket."""
-    print("\n# A helpdesk export: valid rows land in one write; malformed ones are reported")
-    print("# by line and the command exits 1 (the demo carries on).")
-    sheetlog("import", "examples/interactions.csv", check=False)
+    print("\n# A helpdesk export (examples/interactions.csv, re-dated to end yesterday): valid")
+    print("# rows land in one write; malformed ones are reported by line and the command")
+    print("# exits 1 (the demo carries on).")
+    sheetlog("import", str(REDATED), check=False)
     print("\n# Importing the same file again adds nothing.")
-    sheetlog("import", "examples/interactions.csv", check=False)
+    sheetlog("import", str(REDATED), check=False)
     print("\n# Log an interaction: values are normalized (email -> Email, tags, times).")
     sheetlog(
         "append",
@@ -145,7 +167,7 @@ def record_entries() -> None:
     entry = {
         "Customer": "@sky_walker88",
         "Channel": "Live Chat",
-        "Contact Start": "2025-11-28T09:30-05:00",
+        "Contact Start": f"{days_ago(2)}T09:30-05:00",
         "Agent": "Sam Ortiz",
         "Issue Type": "Payment",
         "Issue Summary": "Card charged twice",
@@ -154,6 +176,66 @@ def record_entries() -> None:
     sheetlog("append", "--json", json.dumps(entry))
     print("\n# Resolve a ticket: Resolved At is stamped, Audit keeps old and new values.")
     sheetlog("update", "HD-10001", "-f", "Status=Resolved", "-f", "Follow-up Notes=Parcel found")
+
+
+def redate_sample() -> None:
+    """Write examples/interactions.csv to demo/, its dates moved relative to today: each
+    row keeps its own times and gaps, and every malformed value stays malformed."""
+    with SAMPLE.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    closed = [r for r in rows if not is_open(r)]
+    latest = max(
+        d for r in closed for c in DATED_COLUMNS if c != "Follow-up Date" for d in days(r[c])
+    )
+    shift = days_ago(1) - latest  # closed cases end yesterday
+    starts = [d for r in rows if is_open(r) for d in days(r["Contact Start"])[:1]]
+    first, last = min(starts), max(starts)
+    for row in rows:
+        by = open_shift(row, first, last) if is_open(row) else shift
+        for column in DATED_COLUMNS:
+            row[column] = _DAY.sub(lambda m, by=by: moved(m[0], by), row[column])
+    with REDATED.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def open_shift(row: dict[str, str], first: date, last: date) -> timedelta:
+    """Open cases spread over the last two weeks, in their order, follow-ups still ahead."""
+    start = days(row["Contact Start"])
+    if not start:
+        return timedelta(0)
+    span = max((last - first).days, 1)
+    day = days_ago(STALE_DAYS - 1) + timedelta(
+        days=round((start[0] - first).days / span * (STALE_DAYS - 3))
+    )
+    followup = days(row["Follow-up Date"])
+    if followup:  # not passed yet: at the latest due today
+        day = max(day, TODAY - (followup[0] - start[0]))
+    return day - start[0]
+
+
+def is_open(row: dict[str, str]) -> bool:
+    return row["Status"].strip().lower() in OPEN_STATUSES
+
+
+def days(text: str) -> list[date]:
+    """The valid YYYY-MM-DD days in ``text``."""
+    found = []
+    for match in _DAY.findall(text):
+        try:
+            found.append(date.fromisoformat(match))
+        except ValueError:
+            continue
+    return found
+
+
+def moved(text: str, by: timedelta) -> str:
+    try:
+        return str(date.fromisoformat(text) + by)
+    except ValueError:
+        return text
 
 
 if __name__ == "__main__":

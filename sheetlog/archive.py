@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from .checks import LogRow, check_log, header_problem
+from .checks import LogRow, check_log, header_problem, row_values
+from .elsewhere import kept_elsewhere
+from .elsewhere import title as elsewhere_title
 from .errors import ConfigError
 from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
 from .normalize import parse_date, parse_timestamp
-from .ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells
+from .ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells, comparable
 from .provision import new_tab_ops
 from .sheetdata import CellValue, Snapshot, Tab
 from .templates import Kind, Template
@@ -60,6 +63,9 @@ class ArchiveResult:
     tabs: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
     heads: dict[str, str] = field(default_factory=dict)
+    finished: int = 0
+    """Rows an interrupted pass had already written to their archive tab, which this
+    pass took out of Log or the staging tab (``finished_line``)."""
 
     def to_dict(self) -> dict[str, object]:
         """The ``--format json`` document."""
@@ -67,8 +73,16 @@ class ArchiveResult:
             "moved": self.moved,
             "kept_invalid": self.kept_invalid,
             "kept_changed": self.kept_changed,
+            "finished": self.finished,
             "tabs": dict(sorted(self.tabs.items())),
         }
+
+    @property
+    def finished_line(self) -> str:
+        """``finished an interrupted pass: 3 rows`` (empty when there was none)."""
+        if not self.finished:
+            return ""
+        return f"finished an interrupted pass: {self.finished} row{'s' * (self.finished != 1)}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,18 @@ class Staged:
     tab: str
     ticket: str
     resolved: str
+    row: int = 0
+    """The Log row where the read saw it (0: read from the staging tab)."""
+
+
+@dataclass
+class Stage:
+    """One staging write: rows to stage, rows an interrupted pass already archived
+    (``landed``: only taken out of Log), and ops that go with them (a settings line)."""
+
+    rows: list[Staged]
+    landed: list[Staged]
+    extra: list[Op]
 
 
 def archive_tab_for(template: Template, resolved: str) -> str:
@@ -95,9 +121,14 @@ def _resolved_moment(template: Template, value: str) -> datetime:
 
 
 def choose(
-    snapshot: Snapshot, template: Template, now: datetime, older_than: timedelta
+    snapshot: Snapshot,
+    template: Template,
+    now: datetime,
+    older_than: timedelta,
+    landed: Collection[int] = (),
 ) -> tuple[list[Staged], int]:
-    """Rows to move (closed, resolved before the cutoff, no errors); how many kept as invalid."""
+    """Rows to move (closed, resolved before the cutoff, no errors); how many kept as invalid.
+    ``landed``: sheet rows an interrupted pass already archived (``landed``), left out."""
     check = check_log(snapshot, template, now)
     trouble = header_problem(template, check.header)
     if trouble:
@@ -107,7 +138,7 @@ def choose(
     chosen: list[Staged] = []
     kept_invalid = 0
     for row in check.rows:
-        if not _is_due(template, row, cutoff):
+        if row.row in landed or not _is_due(template, row, cutoff):
             continue
         if row.row in bad_rows:
             kept_invalid += 1
@@ -115,8 +146,26 @@ def choose(
         resolved = str(row.values[template.roles.resolved])
         values = tuple(row.raw.get(name) for name in check.header)
         ticket = str(row.values[template.roles.id])
-        chosen.append(Staged(values, archive_tab_for(template, resolved), ticket, resolved))
+        target = archive_tab_for(template, resolved)
+        chosen.append(Staged(values, target, ticket, resolved, row.row))
     return chosen, kept_invalid
+
+
+def located(snapshot: Snapshot, rows: list[Staged]) -> list[Staged]:
+    """``rows`` with the Log rows where ``snapshot`` holds them now (a batch after the
+    first one moved); rows no longer there as they were are left out."""
+    tab = snapshot.tabs[LOG_TAB]
+    header = tab.header
+    where: dict[tuple[CellValue, ...], list[int]] = defaultdict(list)
+    for number, cells in data_rows(tab):
+        values = tuple(row_values(header, cells).get(name) for name in header)
+        where[comparable(values)].append(number)
+    found = []
+    for row in rows:
+        places = where.get(comparable(row.values))
+        if places:
+            found.append(replace(row, row=places.pop(0)))
+    return found
 
 
 def _is_due(template: Template, row: LogRow, cutoff: datetime) -> bool:
@@ -128,19 +177,88 @@ def _is_due(template: Template, row: LogRow, cutoff: datetime) -> bool:
     return not isinstance(resolved, str) or _resolved_moment(template, resolved) < cutoff
 
 
-def stage_ops(header: list[str], rows: list[Staged], pass_id: str, staging: Tab | None) -> list[Op]:
+def stage_ops(
+    header: list[str],
+    rows: list[Staged],
+    pass_id: str,
+    staging: Tab | None,
+    log: Tab,
+    landed: Sequence[Staged] = (),
+) -> list[Op]:
     """Step 2: copy to the staging tab (``staging`` as read, None: none yet) and delete
-    from Log if unchanged, together."""
+    from Log (``log`` as read: rows are deleted where it saw them) if unchanged, together;
+    ``landed`` rows (already in their archive tab) are only deleted."""
     ops: list[Op] = []
-    if staging is None:
+    if staging is None and rows:
         ops.append(AddTab(STAGING_TAB, (*header, *STAGING_EXTRA), hidden=True))
     width = len(header)
     staged = tuple((*_padded(r.values, width), r.tab, pass_id) for r in rows)
     # delete first: in one atomic write the order changes nothing but the peak memory of
     # a local workbook, which never holds the moving rows twice
-    ops.append(DeleteRowsIfUnchanged(LOG_TAB, tuple(r.values for r in rows)))
-    ops.append(AppendRows(STAGING_TAB, staged, after=last_row(staging)))
+    going = [*rows, *landed]
+    at = tuple(r.row for r in going)
+    values = tuple(r.values for r in going)
+    ops.append(DeleteRowsIfUnchanged(LOG_TAB, values, at, len(log.rows)))
+    if rows:
+        ops.append(AppendRows(STAGING_TAB, staged, after=last_row(staging)))
     return ops
+
+
+def landed(snapshot: Snapshot, template: Template, theirs: Snapshot) -> list[Staged]:
+    """Log rows that an archive tab of another log (``theirs``: those tabs read whole,
+    elsewhere-titled) holds already, cell for cell but the Validation flags: rows of a
+    ``--archive-to`` pass whose last write, on the live log, did not land. They are
+    taken out of Log (not archived twice); a row edited since stays, a duplicate."""
+    log = snapshot.tabs[LOG_TAB]
+    header = log.header
+    id_column, flags = template.roles.id, template.roles.validation
+    compared = [name for name in header if name and name != flags]
+    archived: dict[str, list[tuple[str, tuple[CellValue, ...]]]] = defaultdict(list)
+    for tab in theirs.tabs.values():
+        if id_column not in tab.header:
+            continue
+        for _, cells in data_rows(tab):
+            kept = row_values(tab.header, cells)
+            entry = (tab.title, comparable(tuple(kept.get(name) for name in compared)))
+            archived[_text(kept.get(id_column))].append(entry)
+    rows = [(number, row_values(header, cells)) for number, cells in data_rows(log)]
+    counts = Counter(_text(raw.get(id_column)) for _, raw in rows)
+    found = []
+    for number, raw in rows:
+        ticket = _text(raw.get(id_column))
+        if not ticket or counts[ticket] != 1:
+            continue
+        mine = comparable(tuple(raw.get(name) for name in compared))
+        for title, theirs_values in archived.get(ticket, []):
+            if theirs_values == mine:
+                values = tuple(raw.get(name) for name in header)
+                resolved = _text(raw.get(template.roles.resolved))
+                found.append(Staged(values, title, ticket, resolved, number))
+                break
+    return found
+
+
+def archived_again(snapshot: Snapshot, template: Template) -> dict[str, list[str]]:
+    """The archive tabs of other logs (by location, their titles there) whose Ticket IDs
+    (read narrowed) include one Log holds: where ``landed`` rows can be."""
+    in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
+    found: dict[str, list[str]] = defaultdict(list)
+    for location, titles in kept_elsewhere(snapshot).items():
+        for own in titles:
+            tab = snapshot.tabs[elsewhere_title(own, location)]
+            if tickets_in(tab, template.roles.id) & in_log:
+                found[location].append(own)
+    return dict(found)
+
+
+def tickets_elsewhere(snapshot: Snapshot, template: Template) -> set[str]:
+    """The Ticket IDs the archive tabs of other logs hold (as ``snapshot`` read them)."""
+    return {
+        ticket
+        for tab in snapshot.tabs.values()
+        if tab.elsewhere
+        for ticket in tickets_in(tab, template.roles.id)
+    }
 
 
 def last_row(tab: Tab | None) -> int:
@@ -205,9 +323,12 @@ def finish_ops(
     template: Template,
     staged: list[Staged],
     result: ArchiveResult,
+    done: Collection[str] = (),
 ) -> list[Op]:
     """Step 4: the ops that append staged rows that left Log to their archive tabs in
-    ``destination`` (this workbook's snapshot, or the one given by ``--archive-to``)."""
+    ``destination`` (this workbook's snapshot, or the one given by ``--archive-to``).
+    A staged row already in its archive tab, or in ``done`` (Ticket IDs another log this
+    one archives to holds), was archived by an interrupted pass: it counts as finished."""
     in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
     log_header = snapshot.tabs[LOG_TAB].header
     staging_header = list(snapshot.tabs[STAGING_TAB].header[: -len(STAGING_EXTRA)])
@@ -219,7 +340,9 @@ def finish_ops(
             archived[row.tab] = tickets_in(destination.tab(row.tab), template.roles.id)
         if row.ticket in in_log:
             result.kept_changed += 1
-        elif row.ticket not in archived[row.tab]:
+        elif row.ticket in archived[row.tab] or row.ticket in done:
+            result.finished += 1
+        else:
             by_tab[row.tab].append(row)
     ops: list[Op] = []
     for title in sorted(by_tab):
@@ -254,6 +377,8 @@ def describe(result: ArchiveResult) -> str:
     """The Audit details of a pass."""
     parts = [f"moved {result.moved} rows"]
     parts += [f"{count} to {tab}" for tab, count in sorted(result.tabs.items())]
+    if result.finished:
+        parts.append(result.finished_line)
     if result.kept_invalid:
         parts.append(f"kept {result.kept_invalid} with validation errors")
     if result.kept_changed:

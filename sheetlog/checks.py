@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .normalize import parse_date, parse_timestamp
+from .normalize import parse_date, parse_timestamp, ticket_key
 from .rows import CheckedRow, row_model
 from .sheetdata import CellValue, Snapshot, Stored, Tab
 from .templates import Kind, Template
-from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
+from .workbook import LOG_TAB, data_rows, is_archive
 
 ERROR = "error"
 WARNING = "warning"
@@ -91,8 +91,9 @@ def tally(problems: list[LogProblem], severity: str) -> int:
 
 
 def archive_tabs(snapshot: Snapshot) -> list[Tab]:
-    """The archive tabs, in tab order."""
-    return [tab for title, tab in snapshot.tabs.items() if title.startswith(ARCHIVE_PREFIX)]
+    """The archive tabs read (``is_archive``), in tab order; those of another log this one
+    archives to come last."""
+    return [tab for tab in snapshot.tabs.values() if is_archive(tab)]
 
 
 def header_problem(template: Template, header: list[str]) -> str | None:
@@ -148,36 +149,45 @@ def check_log(
                 )
             )
         result.problems.extend(_warnings(template, number, ticket, checked, now, stale_days))
+    if tab.merged:
+        result.problems.append(
+            LogProblem(
+                1,
+                "",
+                "",
+                WARNING,
+                "merged_cells",
+                f"Log has merged cells ({', '.join(tab.merged)}): sheetlog reads one value a"
+                " cell, and archive moves no rows while cells below the header are merged;"
+                " unmerge them",
+            )
+        )
     result.problems.extend(_duplicate_ids(template, result.rows, archive_tabs(snapshot)))
     result.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
     return result
 
 
 def _duplicate_ids(template: Template, rows: list[LogRow], archives: list[Tab]) -> list[LogProblem]:
-    """Ticket IDs used by more than one row of Log and the archive tabs."""
+    """Ticket IDs used by more than one row of Log and the archive tabs; ids that differ
+    only in case or width (``ticket_key``) are one ticket."""
     column = template.roles.id
     places: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         ticket = row.values.get(column)
         if ticket:
-            places[str(ticket)].append(f"row {row.row}")
+            places[ticket_key(ticket)].append(f"row {row.row}")
     for tab in archives:
         position = tab.header.index(column) if column in tab.header else 0
         for number, cells in data_rows(tab):
-            value = cells[position] if position < len(cells) else None
-            if value not in (None, ""):
-                ticket = (
-                    str(int(value))
-                    if isinstance(value, float) and value.is_integer()
-                    else str(value)
-                )
-                places[ticket.strip()].append(f'"{tab.title}" row {number}')
+            key = ticket_key(cells[position] if position < len(cells) else None)
+            if key:
+                places[key].append(f'"{tab.title}" row {number}')
     found = []
     for row in rows:
         ticket = row.values.get(column)
-        if ticket and len(places[str(ticket)]) > 1:
+        if ticket and len(places[ticket_key(ticket)]) > 1:
             here = f"row {row.row}"
-            others = ", ".join(p for p in places[str(ticket)] if p != here)
+            others = ", ".join(p for p in places[ticket_key(ticket)] if p != here)
             found.append(
                 LogProblem(
                     row.row,

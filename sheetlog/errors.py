@@ -19,6 +19,8 @@ boundary, and the CLI turns it into one line on stderr and an exit code.
 
 from __future__ import annotations
 
+from .sheetdata import escape_unstorable
+
 
 class SheetlogError(Exception):
     """Base of every error sheetlog raises on purpose."""
@@ -61,6 +63,10 @@ class InvalidInput(SheetlogError):
 
     exit_code = 1
 
+    def __str__(self) -> str:
+        """One printable line, whatever the input it quotes holds (a line break, ``\\ud800``)."""
+        return escape_unstorable(super().__str__(), breaks=True)
+
 
 class InvalidValue(InvalidInput):
     """A value that does not fit its column: names the column, the value and the format."""
@@ -70,11 +76,19 @@ class InvalidValue(InvalidInput):
         self.value = value
         self.expected = expected
         self.hint = hint
-        shown = value if isinstance(value, str) else repr(value)
-        message = f'{column}: "{shown}" is not {expected}'
+        shown = escape_unstorable(value if isinstance(value, str) else _repr(value), breaks=True)
+        message = f'{escape_unstorable(column, breaks=True)}: "{shown}" is not {expected}'
         if hint:
             message += f" ({hint})"
         super().__init__(message)
+
+
+def _repr(value: object) -> str:
+    """``repr(value)``; an int too long for Python to write out is described instead."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"a {type(value).__name__} too long to show"
 
 
 class InvalidRow(InvalidInput):

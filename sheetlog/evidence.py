@@ -5,8 +5,10 @@ Each row the archive pass writes gets a ``Row Hash`` cell ``SEQ:PII:HASH``:
 - ``SEQ`` numbers the rows of the tab 1, 2, 3…, so a deleted, inserted or
   reordered row shows as a gap or a step backwards;
 - ``PII`` is SHA-256 over the row's personal cells (the template's ``pii``
-  columns), so ``retention --anonymize`` can replace those cells with a keyed
-  digest without breaking anything: the chain commits to ``PII``, not to them;
+  columns), so ``retention --anonymize`` can replace those cells without breaking
+  anything: the chain commits to ``PII``, not to them. The value that replaces a
+  cell is derived from ``PII`` and the column (``anonymized``), so ``verify`` checks
+  it too: only that row's own anonymized value passes, never any ``anon:`` text;
 - ``HASH`` is SHA-256 over the previous row's ``HASH``, ``SEQ``, ``PII`` and the
   row's other cells, so an edited row no longer matches its own hash.
 
@@ -19,14 +21,14 @@ later, because a rebuilt chain has different heads (``verify --against LINE``).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
 from .sheetdata import CellValue, Snapshot, Tab
 from .templates import Template
-from .workbook import ARCHIVE_PREFIX, data_rows
+from .workbook import ARCHIVE_PREFIX, data_rows, is_archive
 
 HASH_COLUMN = "Row Hash"
 ANON_PREFIX = "anon:"
@@ -96,14 +98,15 @@ def parse_link(value: CellValue) -> Link | None:
 
 
 def chain_head(tab: Tab) -> Link | None:
-    """The last link of a tab's chain (by position), or None for an empty/unchained tab."""
+    """The last link of a tab's chain (its highest sequence, wherever a sort put it), or
+    None for an empty/unchained tab."""
     if HASH_COLUMN not in tab.header:
         return None
     at = tab.header.index(HASH_COLUMN)
     last = None
     for _, cells in data_rows(tab):
         link = parse_link(cells[at] if at < len(cells) else None)
-        if link is not None:
+        if link is not None and (last is None or link.seq > last.seq):
             last = link
     return last
 
@@ -164,21 +167,32 @@ class Verification:
 def verify(snapshot: Snapshot, template: Template) -> Verification:
     """Recompute every archive tab's chain and name each row that breaks it."""
     result = Verification()
-    for title, tab in snapshot.tabs.items():
-        if title.startswith(ARCHIVE_PREFIX) and HASH_COLUMN in tab.header:
+    for tab in snapshot.tabs.values():
+        if is_archive(tab) and HASH_COLUMN in tab.header:
             _verify_tab(template, tab, result)
     return result
 
 
 def _verify_tab(template: Template, tab: Tab, result: Verification) -> None:
+    """Check each row against its own link and its chain predecessor (the row whose
+    sequence comes before, wherever it stands): a sorted tab's rows are each named
+    reordered, and still checked; only sequences found nowhere in the tab were deleted."""
     header = tab.header
     at = header.index(HASH_COLUMN)
     id_at = header.index(template.roles.id) if template.roles.id in header else 0
-    expected_seq, prev = 1, ""
-    for number, cells in data_rows(tab):
+    rows = [
+        (number, cells, parse_link(cells[at] if at < len(cells) else None))
+        for number, cells in data_rows(tab)
+    ]
+    first_at: dict[int, int] = {}  # sequence -> the sheet row that holds it first
+    for number, _, link in rows:
+        if link is not None:
+            first_at.setdefault(link.seq, number)
+    hashes = {number: link.hash for number, _, link in rows if link is not None}
+    previous = 0  # the sequence of the row above
+    for number, cells, link in rows:
         result.checked += 1
         ticket = _text(cells[id_at] if id_at < len(cells) else None)
-        link = parse_link(cells[at] if at < len(cells) else None)
 
         def report(problem: str, row: int = number, ticket: str = ticket) -> None:
             result.problems.append(ChainProblem(tab.title, row, ticket, problem))
@@ -186,42 +200,50 @@ def _verify_tab(template: Template, tab: Tab, result: Verification) -> None:
         if link is None:
             report("inserted after archiving (no valid Row Hash)")
             continue
-        if link.seq < expected_seq:
-            report(f"reordered or copied: sequence {link.seq} after {expected_seq - 1}")
-        elif link.seq > expected_seq:
-            missing = (
-                f"{expected_seq}"
-                if link.seq == expected_seq + 1
-                else f"{expected_seq}-{link.seq - 1}"
-            )
+        head = result.heads.get(tab.title)
+        if head is None or link.seq > head.seq:
+            result.heads[tab.title] = link
+        if first_at[link.seq] != number:
+            report(f"copied: sequence {link.seq} is already in row {first_at[link.seq]}")
+            continue
+        if link.seq > 1 and link.seq - 1 not in first_at:
+            low = link.seq - 1
+            while low > 1 and low - 1 not in first_at:
+                low -= 1
+            missing = str(low) if low == link.seq - 1 else f"{low}-{link.seq - 1}"
             report(f"row(s) {missing} of this chain were deleted before it")
-        else:
-            if not _pii_matches(template, header, cells, link):
-                report("a personal cell was edited after archiving")
-            elif row_hash(template, header, cells, link.seq, link.pii, prev) != link.hash:
-                report("edited after archiving")
-        expected_seq, prev = link.seq + 1, link.hash
-        result.heads[tab.title] = link
+        if link.seq < previous:
+            report(f"reordered: sequence {link.seq} after {previous}")
+        previous = link.seq
+        if link.seq > 1 and link.seq - 1 not in first_at:
+            continue  # its predecessor is gone: said above, and its hash cannot be checked
+        prev = hashes[first_at[link.seq - 1]] if link.seq > 1 else ""
+        if not _pii_matches(template, header, cells, link):
+            report("a personal cell was edited after archiving")
+        elif row_hash(template, header, cells, link.seq, link.pii, prev) != link.hash:
+            report("edited after archiving")
 
 
 def _pii_matches(
     template: Template, header: Sequence[str], cells: Sequence[CellValue], link: Link
 ) -> bool:
-    """Personal cells match the digest, unless retention anonymized them."""
+    """Personal cells match the digest; once retention anonymized the row, each one holds
+    the row's own anonymized value (or stays empty, as retention leaves an empty cell)."""
     personal = [
-        _text(cells[i] if i < len(cells) else None)
+        (name, _text(cells[i] if i < len(cells) else None))
         for i, name in enumerate(header)
         if name in template.by_name and template.by_name[name].pii
     ]
-    if any(value.startswith(ANON_PREFIX) for value in personal):
-        return True
+    if any(value.startswith(ANON_PREFIX) for _, value in personal):
+        return all(value in ("", anonymized(link.pii, name)) for name, value in personal)
     return pii_digest(template, header, cells) == link.pii
 
 
 def digest_line(heads: dict[str, Link]) -> str:
     """One line naming every chain head, to be stored outside the spreadsheet."""
-    parts = [
-        f"{title.removeprefix(ARCHIVE_PREFIX)}@{link.seq}" for title, link in sorted(heads.items())
+    parts = [  # a tab of another log this one archives to is "2025-09%20(<where>)"
+        f"{quote(title.removeprefix(ARCHIVE_PREFIX), safe='/:()')}@{link.seq}"
+        for title, link in sorted(heads.items())
     ]
     joined = "\n".join(f"{title}\t{link}" for title, link in sorted(heads.items()))
     return f"{DIGEST_PREFIX} {' '.join(parts)} sha256:{_sha(joined)}"
@@ -235,8 +257,8 @@ def check_digest(snapshot: Snapshot, line: str) -> list[str]:
     heads: dict[str, Link] = {}
     problems: list[str] = []
     for word in words[1:-1]:
-        month, _, seq_text = word.partition("@")
-        title = f"{ARCHIVE_PREFIX}{month}"
+        month, _, seq_text = word.rpartition("@")
+        title = f"{ARCHIVE_PREFIX}{unquote(month)}"
         tab = snapshot.tab(title)
         link = _link_at(tab, int(seq_text)) if tab is not None and seq_text.isdigit() else None
         if link is None:
@@ -259,9 +281,16 @@ def _link_at(tab: Tab, seq: int) -> Link | None:
     return None
 
 
-def anonymize(value: CellValue, key: bytes) -> str:
-    """A keyed digest that stands in for a personal value and cannot be reversed."""
-    text = _text(value)
-    if not text or text.startswith(ANON_PREFIX):
-        return text
-    return ANON_PREFIX + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+def anonymized(pii: str, column: str) -> str:
+    """What stands in for the ``column`` cell of a row whose personal cells hash to ``pii``
+    (the PII part of its Row Hash): derived from what the chain commits to, so ``verify``
+    recomputes it, and no easier to reverse than that digest, which the sheet shows anyway."""
+    return ANON_PREFIX + _sha(f"sheetlog-anon/v1|{pii}|{column}")[:16]
+
+
+def row_pii(template: Template, header: Sequence[str], row: Sequence[CellValue]) -> str:
+    """The PII digest a row's chain link commits to; a row without a valid link (typed in
+    after archiving) gets the digest of its cells as they are."""
+    at = list(header).index(HASH_COLUMN) if HASH_COLUMN in header else None
+    link = parse_link(row[at] if at is not None and at < len(row) else None)
+    return link.pii if link is not None else pii_digest(template, header, row)

@@ -111,16 +111,19 @@ def render(frame: pd.DataFrame, fmt: ExportFormat) -> str:
 
 
 def write(frame: pd.DataFrame, fmt: ExportFormat, path: Path) -> None:
-    """Write the frame to ``path`` as CSV, JSON or Parquet."""
-    if fmt != "parquet":
-        path.write_text(render(frame, fmt), encoding="utf-8")
-        return
-    if find_spec("pyarrow") is None:  # pandas writes Parquet through it
+    """Write the frame to ``path`` as CSV, JSON or Parquet; a failure is a ConfigError."""
+    if fmt == "parquet" and find_spec("pyarrow") is None:  # pandas writes Parquet through it
         raise ConfigError(
             'Parquet export needs pyarrow: pip install "sheetlog[parquet]"'
             " (or export --format csv or json)"
         )
-    _as_uniform_types(frame).to_parquet(path, index=False)
+    try:
+        if fmt != "parquet":
+            path.write_text(render(frame, fmt), encoding="utf-8")
+        else:
+            _as_uniform_types(frame).to_parquet(path, index=False)
+    except OSError as exc:
+        raise ConfigError(f'--output "{path}": cannot write it: {exc.strerror or exc}') from exc
 
 
 def format_for(path: Path | None, fmt: ExportFormat | None) -> ExportFormat:

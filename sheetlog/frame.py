@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .checks import archive_tabs, row_values
-from .normalize import parse_date, parse_timestamp
+from .normalize import parse_date, parse_timestamp, ticket_key
 from .rows import row_model
 from .sheetdata import CellValue, Snapshot, Stored
 from .templates import Kind, Template
@@ -24,20 +24,30 @@ PLACE = ("tab", "row")
 
 
 def log_frame(
-    snapshot: Snapshot, template: Template, include_archives: bool = True, as_typed: bool = False
+    snapshot: Snapshot,
+    template: Template,
+    include_archives: bool = True,
+    as_typed: bool = False,
+    ticket: str | None = None,
 ) -> pd.DataFrame:
     """Every row of Log (and the archive tabs) as canonical values, one column per template
     column, plus ``tab``, ``row`` (sheet row) and ``spoiled`` (columns whose value is unusable).
 
     A malformed cell reads as None, unless ``as_typed``: then it keeps the text a person
     typed, so what people look up and export never loses a value (columns stay ``object``).
+    ``ticket`` (a ``ticket_key``) keeps only that ticket's rows, picked by the raw cell
+    before any row is checked: checking leaves an id as typed, and a lookup need not
+    check the whole history.
     """
     model = row_model(template)
     tabs = [snapshot.tabs[LOG_TAB], *(archive_tabs(snapshot) if include_archives else [])]
     records: list[dict[str, Stored | frozenset[str]]] = []
     for tab in tabs:
         header = tab.header
+        at = header.index(template.roles.id) if template.roles.id in header else len(header)
         for number, cells in data_rows(tab):
+            if ticket is not None and ticket_key(cells[at] if at < len(cells) else None) != ticket:
+                continue
             raw = row_values(header, cells)
             checked = model.check(raw)
             values = dict(checked.values)

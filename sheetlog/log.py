@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,10 +18,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
+from . import periods
 from .backends.base import Backend
 from .batching import batches
-from .errors import BackendError, ConfigError, NotFoundError, UncertainWrite
-from .ops import AppendRows, DeleteTab, Op
+from .errors import BackendError, ConfigError, NotFoundError, SheetlogError, UncertainWrite
+from .normalize import ticket_key
+from .ops import AppendRows, DeleteTab, Op, refuse_merged
+from .periods import Month
 from .recording import (
     Change,
     Record,
@@ -33,7 +35,7 @@ from .recording import (
     plan_import,
     plan_update,
 )
-from .sheetdata import CellValue, Scope, Snapshot, Stored
+from .sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
 from .target import parse_target
 from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .workbook import (
@@ -52,6 +54,7 @@ from .workbook import (
     misplaced_ids,
     new_op_id,
     read_settings,
+    renamed_log,
     require_settings,
 )
 
@@ -118,6 +121,8 @@ class SupportLog:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self._archive_to: dict[str, SupportLog] = {}  # the logs it archives to, by location
+        self._opened: list[SupportLog] = []  # those of them it opened itself
 
     @property
     def location(self) -> str:
@@ -133,7 +138,9 @@ class SupportLog:
         self.close()
 
     def close(self) -> None:
-        """Release the backend."""
+        """Release the backend (and those of the logs it archives to that it opened)."""
+        for other in self._opened:
+            other.close()
         self.backend.close()
 
     # --- shared plumbing ----------------------------------------------------------------
@@ -142,7 +149,20 @@ class SupportLog:
         """The tabs of ``scope`` and the settings of an initialised log (or a clear error)."""
         probe = Scope.of(probe=(receipts_tab(),))  # where the receipt goes
         snapshot = self.backend.read(scope | BASE_SCOPE | probe)
+        if not snapshot.exists(LOG_TAB):
+            self._refuse_renamed_log(snapshot)
         return snapshot, require_settings(snapshot, self.location)
+
+    def _refuse_renamed_log(self, snapshot: Snapshot) -> None:
+        """A log whose Log tab a person renamed says so, rather than "not a log yet" (which
+        would lead to ``init`` and a second, empty Log). Reads every tab's header row."""
+        settings = read_settings(snapshot)
+        if settings is None:
+            return
+        headers = self.backend.read(Scope().narrowed("", ()))
+        renamed = renamed_log(headers, settings.template.header)
+        if renamed:
+            raise ConfigError(f"{self.location}: {renamed}")
 
     def commit(self, command: str, ops: Sequence[Op], tab: str, rows: str, details: str) -> None:
         """Apply ``ops`` atomically with one Audit line that doubles as a receipt.
@@ -152,6 +172,8 @@ class SupportLog:
         """
         op_id = new_op_id()
         now = datetime.now(UTC)
+        # long old and new values; a file name no cell can hold (undecodable bytes)
+        details = fit_cell(escape_unstorable(details), self.backend.chars_per_cell)
         batch = [*ops, audit_entry(command, tab, rows, details, op_id, now)]
         receipts = Scope.of(audit_tab(now))
         self.write_once(batch, receipts, lambda snapshot: op_id in audit_op_ids(snapshot))
@@ -173,17 +195,76 @@ class SupportLog:
                     raise BackendError(f"{exc}; it did not land after {attempt} tries") from None
 
     def _archived_ids(
-        self, snapshot: Snapshot, settings: Settings, again: bool = False
+        self,
+        snapshot: Snapshot,
+        settings: Settings,
+        again: bool = False,
+        archive_to: SupportLog | None = None,
     ) -> Snapshot:
         """``snapshot`` with the Ticket ID column of every archive tab: read now (``again``),
-        and read again narrowed to the right column where a tab keeps it elsewhere."""
+        and read again narrowed to the right column where a tab keeps it elsewhere; the
+        archive tabs of the logs this one archives to too (``sheetlog.elsewhere``)."""
+        from . import elsewhere
+
         if again:
             snapshot = snapshot.merged(self.backend.read(archived_ids_scope()))
-        columns = misplaced_ids(snapshot, settings.template.roles.id)
-        if columns:
-            again_scope = archived_ids_scope((ID_COLUMN_GUESS, *columns))
-            snapshot = snapshot.merged(self.backend.read(again_scope))
+        snapshot = _ids_where_kept(self.backend, snapshot, settings)
+        for other in self._archive_logs(snapshot, archive_to):
+            theirs = other.backend.read(archived_ids_scope())
+            theirs = _ids_where_kept(other.backend, theirs, settings)
+            snapshot = elsewhere.joined(snapshot, theirs, other.location)
         return snapshot
+
+    def _with_archives_elsewhere(self, snapshot: Snapshot, scope: Scope) -> Snapshot:
+        """``snapshot`` plus the archive tabs ``scope`` reads in each log this one archives
+        to (``sheetlog.elsewhere``): one read of each of them."""
+        from . import elsewhere
+
+        for other in self._archive_logs(snapshot):
+            snapshot = elsewhere.joined(snapshot, other.backend.read(scope), other.location)
+        return snapshot
+
+    def _archive_logs(
+        self, snapshot: Snapshot, archive_to: SupportLog | None = None
+    ) -> list[SupportLog]:
+        """The logs this one archives to, as its settings tab (in ``snapshot``) names them,
+        each opened once; plus ``archive_to``, the one a pass is archiving to now."""
+        from . import elsewhere
+
+        if archive_to is not None:
+            self._archive_to[archive_to.location] = archive_to
+        found: dict[str, SupportLog] = {}
+        for location in elsewhere.recorded(snapshot):
+            where = elsewhere.resolved(location, self.location)
+            if where == self.location:
+                continue
+            if where not in self._archive_to:
+                self._archive_to[where] = self._open_archive_log(location, where)
+            found[self._archive_to[where].location] = self._archive_to[where]
+        if archive_to is not None:
+            found[archive_to.location] = archive_to
+        return list(found.values())
+
+    def _open_archive_log(self, location: str, where: str) -> SupportLog:
+        """Open a log this one archives to (its credentials, when both are on Google)."""
+        target = parse_target(where)
+        recorded = (
+            f'this log archives to {location} (an "archive_log" line of its hidden settings tab)'
+        )
+        if target.path is not None and not target.path.exists():
+            raise ConfigError(
+                f"{recorded}, which is missing: put it back, or remove that line if it is"
+                " gone for good"
+            )
+        credentials = None
+        if target.spreadsheet_id is not None:
+            credentials = getattr(getattr(self.backend, "http", None), "auth", None)
+        try:
+            other = open(where, credentials=credentials)
+        except SheetlogError as exc:
+            raise ConfigError(f"{recorded}, which cannot be opened: {exc}") from exc
+        self._opened.append(other)
+        return other
 
     # --- passes -------------------------------------------------------------------------
 
@@ -205,40 +286,80 @@ class SupportLog:
         """
         from . import archive as archiving
 
-        age = archiving.parse_age(older_than) if isinstance(older_than, str) else older_than
+        age = periods.parse_age(older_than)
         moment = now or datetime.now(UTC)
         # the archived Ticket IDs (rows repeating one are kept back as errors); the target
         # tabs themselves are read once the rows to move are known
         scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB) | archived_ids_scope()
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
-            snapshot = self._archived_ids(snapshot, settings)
+            snapshot = self._archived_ids(snapshot, settings, archive_to=archive_to)
             template = settings.template
-            chosen, kept_invalid = archiving.choose(snapshot, template, moment, age)
+            landed = self._landed(snapshot, template, archive_to)  # an interrupted pass's
+            done = archiving.tickets_elsewhere(snapshot, template)
+            chosen, kept_invalid = archiving.choose(
+                snapshot, template, moment, age, {row.row for row in landed}
+            )
+            log_tab = snapshot.tabs[LOG_TAB]
+            if chosen or landed:  # rows moving up under a merge lose the cells it covers
+                refuse_merged(log_tab.merged, LOG_TAB, "archiving (it deletes rows)")
             result = archiving.ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
             if dry_run:
                 result.tabs = archiving.count_targets(chosen)
                 result.moved = len(chosen)
+                result.finished = len(landed)
                 return result
-            header = snapshot.tabs[LOG_TAB].header
+            header = log_tab.header
+            remember = self._remember_archive_log(snapshot, archive_to)
             parts = batches(
                 self.backend,
                 chosen,
-                lambda rows: archiving.stage_ops(header, list(rows), "", None),
+                lambda rows: archiving.stage_ops(header, list(rows), "", None, log_tab),
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in parts:
                 leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
                 targets = Scope.of(*sorted({row.tab for row in (*batch, *leftover)}))
-                if batch:
-                    snapshot = self._stage(snapshot, header, batch, scope | targets)
+                if batch or landed:
+                    step = archiving.Stage(batch, landed, remember)
+                    snapshot = self._stage(snapshot, template, step, scope | targets, result)
+                    landed, remember = [], []
                 elif leftover:
                     snapshot = snapshot.merged(self.backend.read(targets))
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
-                    self._finish_archive(snapshot, template, pending, result, archive_to)
+                    self._finish_archive(snapshot, template, pending, result, archive_to, done)
                     if len(parts) > 1:
                         snapshot = self.read(scope)[0]
         return result
+
+    def _landed(
+        self, snapshot: Snapshot, template: Template, archive_to: SupportLog | None
+    ) -> list[archiving.Staged]:
+        """Log rows a log this one archives to holds already, cell for cell: an
+        ``--archive-to`` pass wrote them there and died before the live log's write.
+        Reads whole only the tabs of those logs that hold one of Log's Ticket IDs."""
+        from . import archive as archiving
+        from . import elsewhere
+
+        wanted = archiving.archived_again(snapshot, template)
+        if not wanted:
+            return []
+        logs = {other.location: other for other in self._archive_logs(snapshot, archive_to)}
+        whole = Snapshot({})
+        for location, titles in wanted.items():
+            theirs = logs[location].backend.read(Scope.of(*titles))
+            whole = elsewhere.joined(whole, theirs, location)
+        return archiving.landed(snapshot, template, whole)
+
+    def _remember_archive_log(self, snapshot: Snapshot, archive_to: SupportLog | None) -> list[Op]:
+        """The settings line that makes this log remember ``archive_to``, if it does not yet;
+        written with the first rows staged, before any row reaches the other log."""
+        from . import elsewhere
+
+        if archive_to is None:
+            return []
+        op = elsewhere.record_op(snapshot, archive_to.location, self.location)
+        return [op] if op is not None else []
 
     def verify(self, against: str | None = None) -> Verification:
         """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
@@ -246,6 +367,7 @@ class SupportLog:
         from . import evidence
 
         snapshot, settings = self.read(ARCHIVES_SCOPE)
+        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         result = evidence.verify(snapshot, settings.template)
         if against:
             for problem in evidence.check_digest(snapshot, against):
@@ -254,37 +376,45 @@ class SupportLog:
 
     def retention(
         self,
-        older_than: str = "24m",
+        older_than: str | int = "24m",
         action: str = "anonymize",
         dry_run: bool = False,
         key: bytes | None = None,
         now: datetime | None = None,
+        only: Sequence[str] | None = None,
     ) -> RetentionResult:
         """Anonymize (``action="anonymize"``) or delete (``"delete"``) archive tabs whose
-        month is older than the policy; one read and one atomic write."""
+        month is older than the policy; one read and one atomic write. ``only`` limits the
+        pass to these tabs (the ones a person confirmed after a dry run). ``key`` is no
+        longer used: an anonymized cell derives from its row's Row Hash, so that ``verify``
+        can check it (``sheetlog.evidence.anonymized``)."""
         from . import retention
 
         if action not in ("anonymize", "delete"):
             raise ConfigError("retention needs --anonymize or --delete")
-        months = retention.parse_months(older_than)
+        months = periods.parse_months(older_than)
         with self.backend.transaction():
             snapshot, settings = self.read(ARCHIVES_SCOPE)
             template = settings.template
             titles = retention.expired_tabs(snapshot, months, now or datetime.now(UTC), template)
+            titles = [title for title in titles if only is None or title in only]
             result = retention.RetentionResult(action, titles, dry_run=dry_run)
             if action == "delete":
                 ops = retention.delete_ops(titles)
             else:
-                ops, result.cells = retention.anonymize_ops(
-                    snapshot, template, titles, key or secrets.token_bytes(32)
-                )
+                ops, result.cells = retention.anonymize_ops(snapshot, template, titles)
             if ops and not dry_run:
-                details = f"{action} {', '.join(titles)} (older than {older_than})"
+                details = f"{action} {', '.join(titles)} (older than {months}m)"
                 self.commit("retention", ops, ", ".join(titles), str(result.cells), details)
         return result
 
     def _stage(
-        self, snapshot: Snapshot, header: list[str], batch: list[archiving.Staged], scope: Scope
+        self,
+        snapshot: Snapshot,
+        template: Template,
+        step: archiving.Stage,
+        scope: Scope,
+        result: ArchiveResult,
     ) -> Snapshot:
         """Archive step 2 for one batch (copy to staging, delete from Log if unchanged);
         returns the log as it is afterwards (step 3)."""
@@ -292,10 +422,25 @@ class SupportLog:
 
         pass_id = new_op_id()
         staging_tab = snapshot.tab(archiving.STAGING_TAB)
-        ops = archiving.stage_ops(header, batch, pass_id, staging_tab)
-        staging = Scope.of(archiving.STAGING_TAB)
-        self.write_once(ops, staging, lambda snap: pass_id in archiving.staged_passes(snap))
-        return self.read(scope)[0]
+        log_tab = snapshot.tabs[LOG_TAB]
+        batch = archiving.located(snapshot, step.rows)  # where this snapshot holds them
+        if not (batch or step.landed):
+            return snapshot
+        ops = [
+            *step.extra,
+            *archiving.stage_ops(log_tab.header, batch, pass_id, staging_tab, log_tab, step.landed),
+        ]
+        if batch:
+            staging = Scope.of(archiving.STAGING_TAB)
+            self.write_once(ops, staging, lambda snap: pass_id in archiving.staged_passes(snap))
+        else:  # only rows already archived leave Log: the Audit line is the write's receipt
+            where = ", ".join(sorted({row.tab for row in step.landed}))
+            details = f"finished an interrupted pass: {len(step.landed)} rows (already in {where})"
+            self.commit("archive", ops, LOG_TAB, str(len(step.landed)), details)
+        snapshot = self.read(scope)[0]
+        in_log = archiving.tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
+        result.finished += sum(row.ticket not in in_log for row in step.landed)
+        return snapshot
 
     def _finish_archive(
         self,
@@ -304,13 +449,15 @@ class SupportLog:
         pending: list[archiving.Staged],
         result: ArchiveResult,
         archive_to: SupportLog | None,
+        done: set[str],
     ) -> None:
-        """Append staged rows to their archive tabs (here or elsewhere), then drop staging."""
+        """Append staged rows to their archive tabs (here or elsewhere), then drop staging;
+        ``done``: the Ticket IDs of the logs this one archives to (already archived)."""
         from . import archive as archiving
 
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
-            ops = archiving.finish_ops(snapshot, snapshot, template, pending, result)
+            ops = archiving.finish_ops(snapshot, snapshot, template, pending, result, done)
             # staging goes first: the same atomic write, but a local workbook frees its
             # rows before their archive copies are made
             self.commit(
@@ -320,7 +467,7 @@ class SupportLog:
         with archive_to.backend.transaction():
             targets = Scope.of(*sorted({row.tab for row in pending}), probe=(receipts_tab(),))
             elsewhere = archive_to.backend.read(targets)
-            ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result)
+            ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result, done)
             details = f"from {self.location}: {archiving.describe(result)}"
             archive_to.commit("archive", ops, LOG_TAB, str(result.moved), details)
         details = f"to {archive_to.location}: {archiving.describe(result)}"
@@ -345,13 +492,13 @@ class SupportLog:
 
     # --- monthly summary ----------------------------------------------------------------
 
-    def summary(self, month: str | None = None, write: bool = True) -> MonthlySummary:
+    def summary(self, month: str | Month | None = None, write: bool = True) -> MonthlySummary:
         """The figures of ``month`` (``YYYY-MM``; default: last month in the log's timezone)
         over Log and the archive tabs; ``write`` also writes or replaces ``Summary YYYY-MM``.
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
-        from .summary import Month, archive_titles, monthly_summary
+        from .summary import archive_titles, monthly_summary
         from .summary_report import summary_ops
 
         chosen = Month.parse(month) if month is not None else None
@@ -363,6 +510,9 @@ class SupportLog:
         scope |= Scope(probe_prefixes=(SUMMARY_PREFIX,))
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
+            snapshot = self._with_archives_elsewhere(
+                snapshot, Scope.of(*archive_titles(first, now))
+            )
             template = settings.template
             figures = monthly_summary(snapshot, template, chosen or Month.before(now, template.tz))
             if write:
@@ -384,6 +534,8 @@ class SupportLog:
         snapshot, settings = self.read(
             LOG_SCOPE | (ARCHIVES_SCOPE if include_archives else LOG_SCOPE)
         )
+        if include_archives:
+            snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         frame = log_frame(snapshot, settings.template, include_archives)
         return frame.drop(columns=SPOILED)
 
@@ -414,11 +566,13 @@ class SupportLog:
         snapshot, settings = self.read(
             LOG_SCOPE | ARCHIVES_SCOPE | (AUDIT_SCOPE if history else LOG_SCOPE)
         )
+        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         template = settings.template
         query = queries.Query.build(
             template, ticket, customer, agent, status, tag, since, until, text
         )
-        frame = log_frame(snapshot, template, as_typed=True)
+        wanted = ticket_key(query.ticket) if query.ticket else None
+        frame = log_frame(snapshot, template, as_typed=True, ticket=wanted)
         rows = queries.find_rows(frame, template, query)
         if history:
             queries.attach_history(rows, snapshot, template)
@@ -443,6 +597,7 @@ class SupportLog:
         from .frame import log_frame
 
         snapshot, settings = self.read(Scope.all())
+        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         frame = log_frame(snapshot, settings.template, include_archives=False)
         return queries.log_status(snapshot, frame, settings.template, now or datetime.now(UTC))
 
@@ -462,13 +617,20 @@ class SupportLog:
         """
         from . import export as exporting
         from . import queries
+        from .formats import check_output
 
-        first, last = queries.parse_day(since, "from"), queries.parse_day(until, "to")
+        first, last = queries.parse_day(since, "--from"), queries.parse_day(until, "--to")
+        periods.check_span(first, last, "--from", "--to")
+        target = None
+        if path is not None:  # never over the workbook itself, nor a file of another format
+            target = (Path(path), exporting.format_for(Path(path), fmt))
+            check_output(*target, "--output", Path(self.location))
         snapshot, settings = self.read(LOG_SCOPE | (LOG_SCOPE if tabs == "log" else ARCHIVES_SCOPE))
+        if tabs != "log":
+            snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         frame = exporting.export_frame(snapshot, settings.template, tabs, first, last, redact)
-        if path is not None:
-            where = Path(path)
-            exporting.write(frame, exporting.format_for(where, fmt), where)
+        if target is not None:
+            exporting.write(frame, target[1], target[0])
         return frame
 
     # --- validate ---------------------------------------------------------------------
@@ -490,8 +652,10 @@ class SupportLog:
 
         if fix and not flag:
             raise ConfigError("--fix writes to the sheet, so it cannot go with --no-flag")
-        if stale_days < 0:
-            raise ConfigError(f"--stale-days must be 0 or more, not {stale_days}")
+        if not 0 <= stale_days <= periods.MAX_DAYS:
+            raise ConfigError(
+                f"--stale-days must be 0 or more and at most {periods.MAX_DAYS}, not {stale_days}"
+            )
         moment = now or datetime.now(UTC)
         if moment.tzinfo is None:
             raise ConfigError("validate needs an aware 'now' (with a time zone)")
@@ -499,7 +663,15 @@ class SupportLog:
             snapshot, settings = self.read(LOG_SCOPE | archived_ids_scope())
             snapshot = self._archived_ids(snapshot, settings)
             plan = plan_validation(
-                snapshot, settings.template, moment, stale_days, self.location, fix, flag, strict
+                snapshot,
+                settings.template,
+                moment,
+                stale_days,
+                self.location,
+                fix,
+                flag,
+                strict,
+                chars_per_cell=self.backend.chars_per_cell,
             )
             if plan.ops:
                 self.commit("validate", plan.ops, LOG_TAB, plan.audit_rows(), plan.audit_details())
@@ -521,7 +693,8 @@ class SupportLog:
             snapshot, settings = self.read(LOG_SCOPE)
             if names_ticket(settings.template, values):
                 snapshot = self._archived_ids(snapshot, settings, again=True)
-            row, op = plan_append(snapshot, settings.template, values, moment)
+            limit = self.backend.chars_per_cell
+            row, op = plan_append(snapshot, settings.template, values, moment, limit)
             ticket = str(row[settings.template.roles.id])
             self.commit("append", [op], LOG_TAB, ticket, f"added {ticket}")
         return row
@@ -538,11 +711,12 @@ class SupportLog:
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
             snapshot, settings = self.read(LOG_SCOPE)
+            limit = self.backend.chars_per_cell
             try:
-                plan = plan_update(snapshot, settings.template, ticket, changes, moment)
+                plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
             except NotFoundError:  # say where it went, if it was archived
                 snapshot = self._archived_ids(snapshot, settings, again=True)
-                plan = plan_update(snapshot, settings.template, ticket, changes, moment)
+                plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
             if plan.changes:
                 details = f"{plan.ticket}: {describe_changes(plan.changes)}"
                 self.commit("update", plan.ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
@@ -571,9 +745,16 @@ class SupportLog:
         ]
         with self.backend.transaction():
             snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE)
+            snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
             template = settings.template
             plan = plan_import(
-                snapshot, template, entries, mapping or {}, now or datetime.now(UTC), progress
+                snapshot,
+                template,
+                entries,
+                mapping or {},
+                now or datetime.now(UTC),
+                progress,
+                self.backend.chars_per_cell,
             )
             if all_or_nothing and plan.rejected:
                 return ImportResult([], plan.skipped, plan.rejected, 0)
@@ -597,6 +778,16 @@ class SupportLog:
                 end += len(chunk)
                 self.commit("import", [rows], LOG_TAB, span, details)
         return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
+
+
+def _ids_where_kept(backend: Backend, snapshot: Snapshot, settings: Settings) -> Snapshot:
+    """``snapshot`` (of ``backend``) with its archive tabs' Ticket IDs read again, narrowed
+    to the right column, where a tab keeps them in another column than the guess."""
+    columns = misplaced_ids(snapshot, settings.template.roles.id)
+    if columns:
+        again_scope = archived_ids_scope((ID_COLUMN_GUESS, *columns))
+        snapshot = snapshot.merged(backend.read(again_scope))
+    return snapshot
 
 
 def _init_template(snapshot: Snapshot, name: str | None) -> tuple[Template, str]:

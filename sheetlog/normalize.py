@@ -8,7 +8,9 @@ an ``InvalidValue`` that names the column, the value and the expected format.
 
 Strings are stripped first, which also removes a leading tab or carriage
 return; other leading characters (``=``, ``+``, ``-``, ``@``) are kept: storing
-them as text, never as a formula, is the backend's job.
+them as text, never as a formula, is the backend's job. A string holding a
+character no cell can store (``sheetdata.UNSTORABLE``: NUL and other control
+characters, lone surrogates, noncharacters) is refused in every column.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import time
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidValue
 from .memo import IdentityCache
-from .sheetdata import CellValue, Stored
+from .sheetdata import UNSTORABLE, CellValue, Stored, escape_unstorable
 from .templates import Column, Kind
 
 EXPECTED: dict[Kind, str] = {
@@ -40,8 +44,8 @@ EXPECTED: dict[Kind, str] = {
 }
 
 # The canonical shapes; the calendar day is then checked by date.fromisoformat (fast, in C).
-_CANONICAL_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d UTC")
-_CANONICAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CANONICAL_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d UTC", re.ASCII)
+_CANONICAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII digits only: 0-9
 _CANONICAL_TAGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
 # Year-first dates are never ambiguous; "-" or "/" as long as both separators agree.
 _DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
@@ -71,6 +75,10 @@ _ZONE_HINT = "give the zone as UTC, an offset like -05:00, or a zone name like A
 _NO_ZONE_HINT = "no time zone given: add UTC or an offset like -05:00"
 _CLOCK_HINT = "use the 24-hour clock, e.g. 14:30"
 _ORDER_HINT = "day/month order is ambiguous: write the year first, YYYY-MM-DD"
+_OFFSET_HINT = "not a real offset: offsets run from -14:00 to +14:00"
+_LONGEST_OFFSET = timedelta(hours=14)
+_FIRST_YEAR = 1990
+"""The first year a support log's moments may fall in; the last is next year."""
 
 
 class _Refused(Exception):
@@ -101,6 +109,24 @@ def format_timestamp(moment: datetime) -> str:
         raise ValueError("a timestamp needs a time zone")
     utc = moment.astimezone(UTC)
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d} UTC"
+
+
+def ticket_text(value: CellValue) -> str:
+    """A Ticket ID cell as text: a number typed as 1234 reads back as 1234.0 on Google."""
+    if isinstance(value, float) and (value.is_integer() or math.isnan(value)):
+        return "" if math.isnan(value) else str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def ticket_key(value: CellValue) -> str:
+    """What Ticket IDs are compared by, everywhere (uniqueness, import, update, find):
+    ``HD-10001``, ``hd-10001`` and the same in full-width letters and digits (U+FF21...)
+    are one ticket. NFKC
+    folds width, casefold folds case; the stored text is never rewritten."""
+    text = ticket_text(value)
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def same_stored(raw: CellValue, stored: Stored) -> bool:
@@ -151,6 +177,51 @@ def typed_cell(column: Column, value: object) -> tuple[str, str] | None:
     return _as_text(value), "typed as a number"
 
 
+class JsonInt(int):
+    """An integer as a JSON document typed it (an import file, ``--json``): a column whose
+    kind takes numbers takes it, and an id column; any other column refuses it."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> JsonInt:
+        number = super().__new__(cls, literal)
+        number.literal = literal
+        return number
+
+
+class JsonFloat(float):
+    """A JSON number with a fraction or exponent, or NaN/Infinity, as typed: only a column
+    whose kind takes numbers takes it, and only when it is finite."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> JsonFloat:
+        number = super().__new__(cls, literal)
+        number.literal = literal
+        return number
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
+class JsonBool(int):
+    """A JSON true/false: no column takes it (a text column would store "TRUE")."""
+
+    literal: str
+
+    def __new__(cls, flag: bool) -> JsonBool:
+        value = super().__new__(cls, flag)
+        value.literal = "true" if flag else "false"
+        return value
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
+_NUMBER_KINDS = (Kind.NUMBER, Kind.RATING)
+_JSON_HINT = "a JSON number: give it as text, in quotes"
+
+
 class ColumnNormalizer:
     """The normalization of one column, with its lookups and messages built once."""
 
@@ -178,10 +249,17 @@ class ColumnNormalizer:
         """The canonical stored form of ``value``, or ``InvalidValue`` when it needs a guess."""
         if value is None:
             return None
+        if isinstance(value, JsonInt | JsonFloat | JsonBool):
+            value = self._from_json(value)
         if isinstance(value, str):
             text = value.strip()
             if not text:
                 return None
+            unstorable = UNSTORABLE.search(text)
+            if unstorable is not None:
+                held = escape_unstorable(unstorable[0])
+                hint = f"it holds {held}, which a spreadsheet cannot store"
+                raise InvalidValue(self.column.name, value, self.expected, hint)
             converted: str | int | float | bool | date = text
         elif isinstance(value, float) and math.isnan(value):
             return None  # how pandas reads an empty CSV cell
@@ -191,6 +269,21 @@ class ColumnNormalizer:
             return self._convert(converted, tz)
         except _Refused as refused:
             raise InvalidValue(self.column.name, value, self.expected, refused.hint) from None
+
+    def _from_json(self, value: JsonInt | JsonFloat | JsonBool) -> int | float:
+        """A number JSON typed, as a plain number for a column whose kind takes one;
+        refused elsewhere (1e400, NaN, true, a date serial are not text or a moment)."""
+        if isinstance(value, JsonBool):
+            hint = "a JSON true/false: give it as text, in quotes"
+        elif isinstance(value, JsonFloat) and not math.isfinite(value):
+            hint = "not a finite number" if self.column.kind in _NUMBER_KINDS else _JSON_HINT
+        elif self.column.kind in _NUMBER_KINDS:
+            return int(value) if isinstance(value, JsonInt) else float(value)
+        elif self.column.kind is Kind.ID and isinstance(value, JsonInt):
+            return int(value)  # a helpdesk's numeric ticket id
+        else:
+            hint = _JSON_HINT
+        raise InvalidValue(self.column.name, value.literal, self.expected, hint)
 
     def is_canonical(self, value: CellValue) -> bool:
         """Whether ``value`` is already exactly its stored form."""
@@ -224,9 +317,9 @@ class ColumnNormalizer:
         """A whole number within the bounds; "4/5" counts only when 5 is the maximum."""
         fraction = _FRACTION.fullmatch(value) if isinstance(value, str) else None
         if fraction is not None:
-            if self.column.maximum is None or int(fraction[2]) != self.column.maximum:
+            if self.column.maximum is None or _whole(fraction[2]) != self.column.maximum:
                 raise _Refused("a fraction counts only out of the column's maximum")
-            number: int | float = int(fraction[1])
+            number: int | float = _whole(fraction[1])
         else:
             number = _as_number(value)
         if isinstance(number, float):
@@ -305,7 +398,18 @@ def _as_text(value: str | int | float | bool | date) -> str:
         return value.isoformat(" ", timespec="seconds" if value.second else "minutes")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # an int of more digits than Python turns into text
+        raise _Refused("too many digits") from None
+
+
+def _whole(digits: str) -> int:
+    """The int a string of digits spells; refused beyond the 4,300 digits Python reads."""
+    try:
+        return int(digits)
+    except ValueError:
+        raise _Refused("too many digits") from None
 
 
 def _to_text(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:
@@ -319,7 +423,7 @@ def _as_number(value: str | int | float | bool | date) -> int | float:
         raise _Refused()
     if isinstance(value, str):
         if _INTEGER.fullmatch(value):
-            return int(value)
+            return _whole(value)
         if not _DECIMAL.fullmatch(value):
             if "," in value:
                 raise _Refused("no thousands separators or decimal commas: write 1234.5")
@@ -343,7 +447,9 @@ def _to_timestamp(value: str | int | float | bool | date, tz: ZoneInfo | None) -
         raise _Refused()
     if isinstance(value, datetime):
         _check_no_seconds(value)
-        if value.tzinfo is not None and value.utcoffset() is not None:
+        offset = value.utcoffset() if value.tzinfo is not None else None
+        if offset is not None:
+            _check_offset(abs(offset))
             return _from_utc(value)
         return _from_utc(_localize(value, tz))
     if isinstance(value, date):
@@ -357,16 +463,17 @@ def _timestamp_from_text(text: str, tz: ZoneInfo | None) -> datetime:
     if match is None:
         raise _Refused(_why_not_timestamp(text))
     year, _, month, day, hour, minute, second, fraction, sign, off_h, off_m, zone = match.groups()
-    if (second and int(second)) or (fraction and int(fraction)):
+    if (second and int(second)) or (fraction and any(int(digit) for digit in fraction)):
         raise _Refused("seconds are not kept")
     try:
         naive = datetime(int(year), int(month), int(day), int(hour), int(minute))
     except ValueError:
         raise _Refused("not a real date or time") from None
     if sign:
+        if int(off_m or 0) >= 60:
+            raise _Refused(_OFFSET_HINT)
         offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
-        if offset >= timedelta(hours=24):
-            raise _Refused("not a real offset")
+        _check_offset(offset)
         return naive.replace(tzinfo=timezone(-offset if sign == "-" else offset))
     if zone and zone.upper() in ("AM", "PM"):
         raise _Refused(_CLOCK_HINT)
@@ -408,6 +515,12 @@ def _localize(naive: datetime, zone: ZoneInfo | None) -> datetime:
     return first
 
 
+def _check_offset(offset: timedelta) -> None:
+    """Refuse an offset from UTC no place on Earth uses (beyond +-14:00, e.g. +23:59)."""
+    if offset > _LONGEST_OFFSET:
+        raise _Refused(_OFFSET_HINT)
+
+
 def _check_no_seconds(moment: datetime) -> None:
     """Refuse a moment with seconds: dropping them would change the timeline."""
     if moment.second or moment.microsecond:
@@ -417,9 +530,11 @@ def _check_no_seconds(moment: datetime) -> None:
 def _from_utc(moment: datetime) -> str:
     """The canonical text of an aware moment whose seconds are known to be zero."""
     try:
-        return format_timestamp(moment)
+        text = format_timestamp(moment)
     except OverflowError:
         raise _Refused("not a real date or time") from None
+    _check_year(int(text[:4]))
+    return text
 
 
 def _from_serial(serial: int | float) -> datetime:
@@ -433,6 +548,13 @@ def _from_serial(serial: int | float) -> datetime:
 
 
 def _to_date(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str:
+    """Any unambiguous calendar day -> ``YYYY-MM-DD``, in the years a log's moments fall in."""
+    day = _day_text(value)
+    _check_year(int(day[:4]))
+    return day
+
+
+def _day_text(value: str | int | float | bool | date) -> str:
     """Any unambiguous calendar day -> ``YYYY-MM-DD``."""
     if isinstance(value, str):
         if _CANONICAL_DATE.fullmatch(value):
@@ -465,11 +587,33 @@ def _to_date(value: str | int | float | bool | date, tz: ZoneInfo | None) -> str
 
 
 def _check_day(text: str) -> None:
-    """Refuse a canonically shaped day that is not on the calendar (2023-02-30)."""
+    """Refuse a canonically shaped day that is not on the calendar (2023-02-30), or
+    outside the years a log's moments fall in."""
     try:
         date.fromisoformat(text)
     except ValueError:
         raise _Refused("not a real date") from None
+    _check_year(int(text[:4]))
+
+
+def _check_year(year: int) -> None:
+    """Refuse a year before 1990 or after next year: a typo (0001, 9999, 2205), not a
+    moment a support log records, and it would name an archive tab "Archive 1-01"."""
+    last = _last_year()
+    if not _FIRST_YEAR <= year <= last:
+        raise _Refused(f"a year from {_FIRST_YEAR} to {last}")
+
+
+_LAST_YEAR = [0.0, 0]  # [until this time.time(), the last year accepted]
+
+
+def _last_year() -> int:
+    """Next year (UTC), worked out again only once the current year has ended."""
+    now = time.time()
+    if now >= _LAST_YEAR[0]:
+        this_year = datetime.now(UTC).year
+        _LAST_YEAR[:] = [datetime(this_year + 1, 1, 1, tzinfo=UTC).timestamp(), this_year + 1]
+    return int(_LAST_YEAR[1])
 
 
 def _to_tags(value: str | int | float | bool | date, tz: ZoneInfo | None) -> Stored:

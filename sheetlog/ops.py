@@ -4,11 +4,12 @@ the same by construction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .sheetdata import CellValue, Stored
+from .errors import ConfigError
+from .sheetdata import CellValue, Stored, merges_in_rows
 
 
 @dataclass(frozen=True)
@@ -63,19 +64,70 @@ def comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:
 
 @dataclass(frozen=True)
 class DeleteRowsIfUnchanged:
-    """Delete the rows of ``tab`` whose cells still equal one of ``rows`` (as read).
+    """Delete the rows of ``tab`` that still hold ``rows`` (as read), and no other row.
 
-    The check and the delete happen in one atomic step, wherever people have
-    moved the rows meanwhile; a row someone edited after it was read is left alone.
+    ``at``: the sheet row where the read saw each of ``rows``; ``last``: the last row
+    with content the read saw. The check and the delete happen in one atomic step; a
+    row someone edited after it was read is left alone, and so is one that people
+    moved meanwhile (Google: see ``_Requests._delete_if_unchanged``): the archive pass
+    sees it still there and keeps it. A row identical to one of ``rows`` that was not
+    read at its place (a row pasted twice) is never deleted. Without ``at``, every row
+    still equal to one of ``rows`` is deleted, wherever it is.
     """
 
     tab: str
     rows: tuple[tuple[CellValue, ...], ...]
+    at: tuple[int, ...] = ()
+    last: int = 0
+
+
+def unchanged_rows(
+    current: Mapping[int, Sequence[CellValue]],
+    rows: Sequence[Sequence[CellValue]],
+    at: Sequence[int] = (),
+) -> set[int]:
+    """The sheet rows a ``DeleteRowsIfUnchanged`` of ``rows`` (read ``at``) deletes from
+    ``current`` (sheet row: cells), read under the same lock as the op's rows."""
+    if at:
+        return {
+            number
+            for number, row in zip(at, rows, strict=True)
+            if number in current and comparable(current[number]) == comparable(row)
+        }
+    expected = {comparable(row) for row in rows}
+    return {number for number, cells in current.items() if comparable(cells) in expected}
+
+
+def flag_may_paint(fill: str | None, flag: str, on: bool) -> bool:
+    """Whether ``MarkCells`` changes a cell whose fill is ``fill`` (RRGGBB, None: no fill):
+    it highlights only cells with no fill (or the flag's ``flag`` already), and clears only
+    the flag's colour."""
+    if on:
+        return fill is None or fill.upper() == flag
+    return fill is not None and fill.upper() == flag
+
+
+def refuse_merged(merged: Sequence[str], tab: str, doing: str = "move rows") -> None:
+    """Refuse to ``doing`` in a tab with merged cells among its data rows: rows moving up
+    under a merge lose the cells it covers (a note beside it, say)."""
+    ranges = merges_in_rows(list(merged))
+    if ranges:
+        raise ConfigError(
+            f'the "{tab}" tab has merged cells ({", ".join(ranges)}): {doing} would put other'
+            " rows' cells under them and lose them; unmerge them (Format > Merge cells >"
+            " Unmerge) and run again"
+        )
 
 
 @dataclass(frozen=True)
 class MarkCells:
-    """Highlight (``on``) or un-highlight cells of one sheet row, e.g. the ones validate flags."""
+    """Highlight (``on``) or un-highlight cells of one sheet row, e.g. the ones validate flags.
+
+    A person's own cell colours are never lost: a cell that has a fill of its own (not
+    the flag's colour) is neither highlighted nor cleared, so the colour stays and the
+    Validation cell still names the problem; un-highlighting clears only the flag's
+    colour, never one a person gave the cell since (``flag_may_paint``). Every backend
+    decides by the cell as it is (Google: as the pass read it)."""
 
     tab: str
     row: int

@@ -31,6 +31,8 @@ from .workbook import (
     SETTINGS_TAB,
     Settings,
     read_settings,
+    renamed_columns,
+    renamed_log,
 )
 
 LOG_ROOM = 999
@@ -90,6 +92,10 @@ def plan_init(
             " a log keeps one template"
         )
     header = list(template.header)
+    if layout is None and stored is not None:  # a log whose Log tab went missing
+        renamed = renamed_log(snapshot, header)
+        if renamed:
+            raise ConfigError(f"{renamed}; init would add a second, empty Log")
     if layout is None:
         changes.append(
             Change(
@@ -100,7 +106,7 @@ def plan_init(
         layout = Layout(header=header)
         added = list(range(len(header)))
     else:
-        added = _missing_columns(template, layout, changes)
+        added = _missing_columns(template, layout, changes, stored)
     changes.extend(_column_rules(template, layout, added))
     if layout.frozen_rows < 1:
         changes.append(Change("froze the header row", (FreezeHeader(LOG_TAB),)))
@@ -129,8 +135,12 @@ def new_tab_ops(template: Template, title: str, header: list[str]) -> list[Op]:
     return ops
 
 
-def _missing_columns(template: Template, layout: Layout, changes: list[Change]) -> list[int]:
-    """Add template columns the header lacks, at its right end; refuse a header we cannot read."""
+def _missing_columns(
+    template: Template, layout: Layout, changes: list[Change], stored: Settings | None
+) -> list[int]:
+    """Add template columns the header lacks, at its right end; refuse a header we cannot
+    read, and one where a column the log had seems renamed (adding it again would leave
+    its values under the new name and an empty column beside them)."""
     present = [name.strip() for name in layout.header]
     while present and not present[-1]:
         present.pop()
@@ -142,6 +152,17 @@ def _missing_columns(template: Template, layout: Layout, changes: list[Change]) 
     missing = [name for name in template.header if name not in present]
     if not missing:
         return []
+    had = set(stored.template.header) if stored is not None else set(template.header)
+    renamed = {
+        name: new for name, new in renamed_columns(template.header, present).items() if name in had
+    }
+    if renamed:
+        pairs = ", ".join(f'"{name}" → "{new}"' for name, new in renamed.items())
+        them = "it" if len(renamed) == 1 else "them"
+        raise ConfigError(
+            f"the Log header has a renamed column ({pairs}): rename {them} back and run"
+            " init again (it would add a second, empty column)"
+        )
     start = len(present)
     changes.append(
         Change(

@@ -11,15 +11,16 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
+from . import periods
 from .checks import archive_tabs
 from .errors import ConfigError, InvalidValue
 from .frame import local_day, opened_at, records
-from .normalize import column_normalizer, parse_date
+from .normalize import column_normalizer, ticket_key
 from .sheetdata import Snapshot
 from .summary import AGE_BUCKETS, AGE_EDGES
 from .templates import Column, Kind, Template
@@ -35,13 +36,10 @@ Row = dict[str, Any]
 
 
 def parse_day(value: date | str | None, name: str) -> date | None:
-    """A ``YYYY-MM-DD`` option as a date; a clear InvalidValue naming the option otherwise."""
+    """A ``YYYY-MM-DD`` option as a date; a ConfigError naming the option otherwise."""
     if value is None or isinstance(value, date):
         return value
-    try:
-        return parse_date(value.strip())
-    except ValueError:
-        raise InvalidValue(name, value, "a date YYYY-MM-DD (e.g. 2025-11-15)") from None
+    return periods.parse_day(value, name)
 
 
 def text_columns(template: Template) -> list[str]:
@@ -79,14 +77,16 @@ class Query:
         """A query with statuses and tags in canonical form; bad values raise InvalidValue."""
         statuses = (status,) if isinstance(status, str) else tuple(status)
         status_column = template.by_name[template.roles.status]
+        first, last = parse_day(since, "--from"), parse_day(until, "--to")
+        periods.check_span(first, last, "--from", "--to")
         return cls(
             ticket=ticket.strip() if ticket else None,
             customer=customer,
             agent=agent,
             status=tuple(str(_canonical(status_column, s, template)) for s in statuses),
             tag=str(_canonical(_role(template, "tags", "tag"), tag, template)) if tag else None,
-            since=parse_day(since, "from"),
-            until=parse_day(until, "to"),
+            since=first,
+            until=last,
             text=text,
         )
 
@@ -152,8 +152,8 @@ def find_rows(frame: pd.DataFrame, template: Template, query: Query) -> list[Row
     roles = template.roles
     keep = in_dates(frame, template, query.since, query.until)
     if query.ticket:
-        wanted = query.ticket.casefold()
-        keep &= frame[roles.id].map(lambda v: isinstance(v, str) and v.casefold() == wanted)
+        wanted = ticket_key(query.ticket)
+        keep &= frame[roles.id].map(lambda v: isinstance(v, str) and ticket_key(v) == wanted)
     if query.customer:
         keep &= _contains(frame[_role(template, "customer", "customer").name], query.customer)
     if query.agent:
@@ -233,7 +233,7 @@ def due_followups(frame: pd.DataFrame, template: Template, today: date, days: in
     if days < 0:
         raise InvalidValue("days", str(days), "a number of days, 0 or more")
     followup = _role(template, "followup", "follow-up date")
-    result = Followups(today, today + timedelta(days=days), template)
+    result = Followups(today, periods.days_after(today, days), template)
     closed = frame[template.roles.status].map(template.is_closed).astype(bool)
     due_day = frame[followup.name].map(lambda v: local_day(v, followup.kind, template))
     chosen = frame.assign(_due=due_day)[~closed & due_day.notna()]
@@ -304,7 +304,9 @@ def log_status(
         open=len(open_rows),
         open_by_age=by_age,
         archive_tabs={tab.title: len(data_rows(tab)) for tab in archive_tabs(snapshot)},
-        cells_used=sum(tab.grid_rows * tab.grid_columns for tab in snapshot.tabs.values()),
+        cells_used=sum(
+            tab.grid_rows * tab.grid_columns for tab in snapshot.tabs.values() if not tab.elsewhere
+        ),
         cell_limit=CELL_LIMIT,
         last_changes=audit_lines(snapshot)[-LAST_CHANGES:][::-1],
         open_unknown_age=len(open_rows) - len(ages),

@@ -13,16 +13,22 @@ from __future__ import annotations
 import difflib
 import secrets
 from collections import ChainMap
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .checks import archive_tabs, row_values
 from .errors import ConfigError, InvalidInput, InvalidRow, InvalidValue, NotFoundError
-from .normalize import column_normalizer, format_timestamp, same_stored
+from .normalize import (
+    column_normalizer,
+    format_timestamp,
+    same_stored,
+    ticket_key,
+    ticket_text,
+)
 from .ops import AppendRows, Op, SetCells
 from .rows import row_model
-from .sheetdata import CellValue, Snapshot, Stored, Tab
+from .sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length
 from .templates import Kind, Template
 from .workbook import LOG_TAB, data_rows
 
@@ -92,21 +98,23 @@ class ImportPlan:
 
 
 def new_ticket_id(template: Template, taken: Container[str], now: datetime) -> str:
-    """``{prefix}{UTC yymmdd}-{5 random Crockford base32}``, drawn again while it is taken."""
+    """``{prefix}{UTC yymmdd}-{5 random Crockford base32}``, drawn again while it is taken
+    (``taken`` holds the ``ticket_key`` of every id in use, or the ids themselves)."""
     day = now.astimezone(UTC).strftime("%y%m%d")
     while True:
         tail = "".join(secrets.choice(CROCKFORD) for _ in range(ID_RANDOM_CHARS))
         ticket = f"{template.id_prefix}{day}-{tail}"
-        if ticket not in taken:
+        if ticket_key(ticket) not in taken and ticket not in taken:
             return ticket
 
 
 def known_tickets(snapshot: Snapshot, template: Template) -> dict[str, str]:
-    """Every Ticket ID of Log and the archive tabs, with where it first is ("Log row 5")."""
+    """Every Ticket ID of Log and the archive tabs, by ``ticket_key`` (case and width
+    folded), with where it first is ("Log row 5")."""
     found: dict[str, str] = {}
     for tab in (snapshot.tabs[LOG_TAB], *archive_tabs(snapshot)):
         for number, ticket in _id_rows(tab, template):
-            found.setdefault(ticket, f'"{tab.title}" row {number}')
+            found.setdefault(ticket_key(ticket), f'"{tab.title}" row {number}')
     return found
 
 
@@ -118,17 +126,10 @@ def _id_rows(tab: Tab, template: Template) -> list[tuple[int, str]]:
     position = header.index(template.roles.id)
     found = []
     for number, cells in data_rows(tab):
-        ticket = _ticket_text(cells[position] if position < len(cells) else None)
+        ticket = ticket_text(cells[position] if position < len(cells) else None)
         if ticket:
             found.append((number, ticket))
     return found
-
-
-def _ticket_text(value: CellValue) -> str:
-    """A Ticket ID cell as text: a number typed as 1234 reads back as 1234.0 on Google."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -151,6 +152,28 @@ def sheet_row(header: Sequence[str], values: Mapping[str, Stored]) -> Row:
     while row and row[-1] is None:
         row.pop()
     return tuple(row)
+
+
+def too_long(values: Mapping[str, Stored], names: Iterable[str], limit: int) -> list[InvalidValue]:
+    """The problems of the ``names`` of ``values`` longer than one cell holds (``limit``,
+    counted as ``cell_length``): the column, a start of the value, its length, the limit."""
+    found = []
+    for name in names:
+        value = values.get(name)
+        # cell_length is at most twice len: shorter strings cannot be over
+        if isinstance(value, str) and 2 * len(value) > limit and cell_length(value) > limit:
+            length = cell_length(value)
+            hint = f"{length:,} characters; a cell holds at most {limit:,}"
+            found.append(InvalidValue(name, value[:20] + "…", "text that fits in one cell", hint))
+    return found
+
+
+def _refuse(problems: list[InvalidValue]) -> None:
+    """Raise the one problem, or every problem of the row together."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidRow(problems)
 
 
 def _blank(value: CellValue) -> bool:
@@ -221,22 +244,29 @@ def names_ticket(template: Template, raw: Mapping[str, CellValue]) -> bool:
     """Whether ``raw`` brings its own Ticket ID (a new one is drawn otherwise)."""
     model = row_model(template)
     return any(
-        model.column_name(key) == template.roles.id and _ticket_text(value)
+        model.column_name(key) == template.roles.id and ticket_text(value)
         for key, value in raw.items()
     )
 
 
 def plan_append(
-    snapshot: Snapshot, template: Template, raw: Mapping[str, CellValue], now: datetime
+    snapshot: Snapshot,
+    template: Template,
+    raw: Mapping[str, CellValue],
+    now: datetime,
+    chars_per_cell: int = XLSX_CHARS_PER_CELL,
 ) -> tuple[dict[str, Stored], AppendRows]:
-    """The canonical row for ``raw`` and the op that adds it below the last row of Log."""
+    """The canonical row for ``raw`` and the op that adds it below the last row of Log;
+    a value longer than a cell of the backend holds (``chars_per_cell``) is refused."""
     header = log_header(snapshot, template)
     taken = known_tickets(snapshot, template)
     values, _ = Entries(template, taken, now).make(raw, stamp_now=True)
+    _refuse(too_long(values, values, chars_per_cell))
     ticket = str(values[template.roles.id])
-    if ticket in taken:
+    if ticket_key(ticket) in taken:
+        where = taken[ticket_key(ticket)]
         raise InvalidValue(
-            template.roles.id, ticket, "a Ticket ID not used yet", f"it is on {taken[ticket]}"
+            template.roles.id, ticket, "a Ticket ID not used yet", f"it is on {where}"
         )
     after = len(snapshot.tabs[LOG_TAB].rows)  # the last row with content, as read
     return values, AppendRows(LOG_TAB, (sheet_row(header, values),), after=after)
@@ -246,9 +276,11 @@ def plan_append(
 
 
 def find_ticket(snapshot: Snapshot, template: Template, ticket: str) -> tuple[int, list[CellValue]]:
-    """The sheet row and cells of ``ticket`` in Log; NotFoundError when it is not there."""
+    """The sheet row and cells of ``ticket`` (any case or width) in Log; NotFoundError when
+    it is not there."""
     log_tab = snapshot.tabs[LOG_TAB]
-    rows = [number for number, found in _id_rows(log_tab, template) if found == ticket]
+    key = ticket_key(ticket)
+    rows = [number for number, found in _id_rows(log_tab, template) if ticket_key(found) == key]
     if len(rows) > 1:
         listed = ", ".join(str(r) for r in rows)
         raise InvalidInput(
@@ -259,7 +291,7 @@ def find_ticket(snapshot: Snapshot, template: Template, ticket: str) -> tuple[in
         archived = [
             tab.title
             for tab in archive_tabs(snapshot)
-            if any(found == ticket for _, found in _id_rows(tab, template))
+            if any(ticket_key(found) == key for _, found in _id_rows(tab, template))
         ]
         where = f'; it is archived in "{archived[0]}"' if archived else ""
         raise NotFoundError(f'no ticket "{ticket}" in Log{where}')
@@ -273,16 +305,18 @@ def plan_update(
     ticket: str,
     changes: Mapping[str, CellValue],
     now: datetime,
+    chars_per_cell: int = XLSX_CHARS_PER_CELL,
 ) -> UpdatePlan:
     """The cells to write so ``ticket``'s row holds ``changes``, validated as a whole row.
 
     Moving to a closed status stamps Resolved At (unless given); moving out clears it.
+    A new value longer than a cell of the backend holds (``chars_per_cell``) is refused.
     """
     header = log_header(snapshot, template)
     entries = Entries(template, (), now)
     roles = template.roles
-    ticket = ticket.strip()
-    number, cells = find_ticket(snapshot, template, ticket)
+    number, cells = find_ticket(snapshot, template, ticket.strip())
+    ticket = ticket_text(row_values(header, cells).get(roles.id))  # as stored
     raw = {k: v for k, v in row_values(header, cells).items() if k in template.by_name}
     merged: dict[str, CellValue] = dict(raw)
     asked: list[str] = []
@@ -290,7 +324,7 @@ def plan_update(
         name = entries.model.column_name(key) or key
         merged[name] = value
         asked.append(name)
-    if roles.id in asked and _ticket_text(merged[roles.id]) != ticket:
+    if roles.id in asked and ticket_key(merged[roles.id]) != ticket_key(ticket):
         raise InvalidValue(roles.id, merged[roles.id], f'"{ticket}"', "update finds rows by it")
     if roles.validation in asked:
         raise InvalidValue(
@@ -310,6 +344,7 @@ def plan_update(
         for name in dict.fromkeys(asked)
         if not same_stored(raw.get(name), values[name])
     ]
+    _refuse(too_long(values, [c.column for c in done], chars_per_cell))
     positions = sorted((header.index(c.column), c.new) for c in done)
     return UpdatePlan(ticket, number, values, done, _cell_runs(number, positions))
 
@@ -345,12 +380,14 @@ def plan_import(
     mapping: Mapping[str, str],
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    chars_per_cell: int = XLSX_CHARS_PER_CELL,
 ) -> ImportPlan:
     """Sort ``records`` into canonical rows to add, rows already in the log, and rejections.
 
     A row is already in the log when its Ticket ID is in Log or an archive, or,
     without a Ticket ID, when a row with the same values is: so importing the
-    same file twice adds nothing.
+    same file twice adds nothing. A row with a value longer than a cell of the
+    backend holds (``chars_per_cell``) is rejected.
     """
     header = log_header(snapshot, template)
     _check_columns(template, records, mapping)
@@ -374,22 +411,27 @@ def plan_import(
         except InvalidValue as bad:
             plan.rejected.append(Rejected(record.where, (bad,)))
             continue
+        overlong = too_long(values, values, chars_per_cell)
+        if overlong:
+            plan.rejected.append(Rejected(record.where, tuple(overlong)))
+            continue
         ticket = str(values[template.roles.id])
+        key = ticket_key(ticket)
         if generated:
             seen = _contents(snapshot, template) if seen is None else seen
             if _content(template, values) in seen:
                 plan.skipped.append((record.where, ""))
                 continue
-        elif ticket in taken:
+        elif key in taken:
             plan.skipped.append((record.where, ticket))
             continue
-        elif ticket in in_file:
+        elif key in in_file:
             problem = InvalidValue(
-                template.roles.id, ticket, "unique in the file", f"also on {in_file[ticket]}"
+                template.roles.id, ticket, "unique in the file", f"also on {in_file[key]}"
             )
             plan.rejected.append(Rejected(record.where, (problem,)))
             continue
-        in_file[ticket] = record.where
+        in_file[key] = record.where
         if seen is not None:
             seen.add(_content(template, values))
         plan.rows.append(values)

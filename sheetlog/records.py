@@ -16,14 +16,18 @@ from typing import Any
 
 from .errors import ConfigError, InvalidInput, InvalidValue
 from .formats import IMPORT_FORMATS as FORMATS
+from .normalize import JsonBool, JsonFloat, JsonInt
 from .recording import Record
 from .sheetdata import CellValue
 
 SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
-def read_records(source: str | Path, fmt: str | None = None) -> list[Record]:
-    """The records of ``source`` (a path, or "-" for stdin) in ``fmt`` (default: guessed)."""
+def read_records(
+    source: str | Path, fmt: str | None = None, delimiter: str | None = None
+) -> list[Record]:
+    """The records of ``source`` (a path, or "-" for stdin) in ``fmt`` (default: guessed);
+    ``delimiter`` is a CSV's field separator (default ",")."""
     if str(source) == "-":
         text = sys.stdin.read()
         name = "stdin"
@@ -37,7 +41,7 @@ def read_records(source: str | Path, fmt: str | None = None) -> list[Record]:
             raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
         name = str(path)
         fmt = fmt or SUFFIXES.get(path.suffix.lower())
-    return parse_records(text.removeprefix("\ufeff"), fmt or sniff(text), name)
+    return parse_records(text.removeprefix("\ufeff"), fmt or sniff(text), name, delimiter)
 
 
 def sniff(text: str) -> str:
@@ -46,10 +50,17 @@ def sniff(text: str) -> str:
     return {"[": "json", "{": "jsonl"}.get(start, "csv")
 
 
-def parse_records(text: str, fmt: str, name: str = "input") -> list[Record]:
-    """The records of ``text`` in format ``fmt`` (csv, json or jsonl)."""
+def parse_records(
+    text: str, fmt: str, name: str = "input", delimiter: str | None = None
+) -> list[Record]:
+    """The records of ``text`` in format ``fmt`` (csv, json or jsonl); ``delimiter`` is a
+    CSV's field separator: one character, default ","."""
+    if delimiter is not None and fmt != "csv":
+        raise ConfigError(f"--delimiter is for CSV files, and {name} is read as {fmt}")
+    if delimiter is not None and len(delimiter) != 1:
+        raise ConfigError(f"a delimiter is one character, not {delimiter!r}")
     if fmt == "csv":
-        return _csv_records(text, name)
+        return _csv_records(text, name, delimiter)
     if fmt == "json":
         return _json_records(text, name)
     if fmt == "jsonl":
@@ -57,9 +68,11 @@ def parse_records(text: str, fmt: str, name: str = "input") -> list[Record]:
     raise ConfigError(f"unknown import format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def _csv_records(text: str, name: str) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_records(text: str, name: str, delimiter: str | None) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or ",")
     header = [h.strip() for h in next(reader, [])]
+    if delimiter is None and _semicolons(text, header):
+        raise ConfigError(f"{name}: this file looks semicolon-delimited: use --delimiter ';'")
     doubled = sorted({h for h in header if h and header.count(h) > 1})
     if doubled:
         raise InvalidInput(f"{name}: the header has {', '.join(doubled)} more than once")
@@ -80,11 +93,68 @@ def _csv_records(text: str, name: str) -> list[Record]:
     return records
 
 
+class JsonObject(dict[str, Any]):
+    """A JSON object as read; ``doubled`` is the first key it gives twice, with the later
+    value (which one a writer meant is a guess, so the object is refused)."""
+
+    doubled: tuple[str, Any] | None = None
+
+
+def load_json(text: str) -> Any:
+    """``text`` as JSON the way sheetlog takes input: numbers and true/false remember
+    that JSON typed them (``normalize.JsonInt``, ``JsonFloat``, ``JsonBool``), so a column
+    that wants text refuses them, and objects are ``JsonObject``s that know a doubled key.
+
+    Raises ValueError (``json.JSONDecodeError`` for bad syntax) or RecursionError.
+    """
+    return json.loads(
+        text,
+        parse_int=JsonInt,
+        parse_float=JsonFloat,
+        parse_constant=JsonFloat,  # NaN, Infinity, -Infinity
+        object_pairs_hook=_json_object,
+    )
+
+
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """Why ``load_json`` refused a text, in a few words."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {exc.lineno}: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+def doubled_key(item: dict[str, Any]) -> InvalidValue | None:
+    """The problem of an object ``load_json`` read that gives a key twice, or None."""
+    if not isinstance(item, JsonObject) or item.doubled is None:
+        return None
+    key, value = item.doubled
+    shown = value if isinstance(value, str) else getattr(value, "literal", json.dumps(value))
+    return InvalidValue(key, shown, "given once in a JSON object", "the key appears twice")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> JsonObject:
+    found = JsonObject()
+    for key, value in pairs:
+        if key in found and found.doubled is None:
+            found.doubled = (key, value)
+        found[key] = JsonBool(value) if isinstance(value, bool) else value
+    return found
+
+
+def _semicolons(text: str, header: list[str]) -> bool:
+    """Whether the header row splits into more columns at ";" than at "," (as Excel saves
+    CSV where the decimal mark is a comma)."""
+    first = next(csv.reader(io.StringIO(text, newline=""), delimiter=";"), [])
+    return len(first) > max(len(header), 1)
+
+
 def _json_records(text: str, name: str) -> list[Record]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        data = load_json(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput(f"{name}: not valid JSON ({json_problem(exc)})") from None
     if not isinstance(data, list):
         raise InvalidInput(f"{name}: a JSON import must be an array of objects")
     return [_record(item, number, "item", name) for number, item in enumerate(data, start=1)]
@@ -96,9 +166,10 @@ def _jsonl_records(text: str, name: str) -> list[Record]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{name}: line {number} is not valid JSON ({exc.msg})") from None
+            item = load_json(line)
+        except (ValueError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else json_problem(exc)
+            raise InvalidInput(f"{name}: line {number} is not valid JSON ({why})") from None
         records.append(_record(item, number, "line", name))
     return records
 
@@ -108,10 +179,12 @@ def _record(item: Any, number: int, unit: str, name: str) -> Record:
     if not isinstance(item, dict):
         raise InvalidInput(f"{name}: {unit} {number} is not a JSON object")
     values: dict[str, CellValue] = {}
-    problem = None
+    problem = doubled_key(item)
     for key, value in item.items():
         if isinstance(value, list | dict):
-            problem = InvalidValue(str(key), json.dumps(value), "a single text, number or date")
+            problem = problem or InvalidValue(
+                str(key), json.dumps(value), "a single text, number or date"
+            )
         else:
             values[str(key)] = value
     return Record(number, values, unit, problem)

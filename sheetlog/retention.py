@@ -1,8 +1,8 @@
 """``sheetlog retention``: archive tabs past the retention policy are anonymized or deleted.
 
 Anonymizing replaces each personal cell (the template's ``pii`` columns) with a
-keyed digest; the Row Hash chain commits to a digest of those cells, not to the
-cells, so ``verify`` still passes afterwards.
+value derived from the digest of those cells that the Row Hash chain commits to
+(``evidence.anonymized``), so ``verify`` still passes afterwards, and checks it.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .errors import ConfigError
-from .evidence import ANON_PREFIX, anonymize
+from .evidence import ANON_PREFIX, anonymized, row_pii
 from .ops import DeleteTab, Op, SetCells
 from .sheetdata import Snapshot
 from .templates import Template
-from .workbook import ARCHIVE_PREFIX, data_rows
+from .workbook import ARCHIVE_PREFIX, data_rows, is_archive_title
 
 _POLICY = re.compile(r"^\s*(\d+)\s*([my])\s*$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -54,19 +54,20 @@ def expired_tabs(snapshot: Snapshot, months: int, now: datetime, template: Templ
     local = now.astimezone(template.tz)
     current = local.year * 12 + local.month - 1
     found = []
-    for title in snapshot.tabs:
-        match = (
-            _MONTH.match(title.removeprefix(ARCHIVE_PREFIX))
-            if title.startswith(ARCHIVE_PREFIX)
-            else None
-        )
-        if match and current - (int(match.group(1)) * 12 + int(match.group(2)) - 1) > months:
+    for title, tab in snapshot.tabs.items():
+        match = _MONTH.match(title.removeprefix(ARCHIVE_PREFIX))
+        if (
+            is_archive_title(title)
+            and not tab.elsewhere
+            and match
+            and current - (int(match.group(1)) * 12 + int(match.group(2)) - 1) > months
+        ):
             found.append(title)
     return sorted(found)
 
 
 def anonymize_ops(
-    snapshot: Snapshot, template: Template, titles: list[str], key: bytes
+    snapshot: Snapshot, template: Template, titles: list[str]
 ) -> tuple[list[Op], int]:
     """SetCells replacing every personal cell of ``titles`` not yet anonymized."""
     ops: list[Op] = []
@@ -78,10 +79,12 @@ def anonymize_ops(
             if name in template.by_name and template.by_name[name].pii
         ]
         for number, cells in data_rows(tab):
+            pii = row_pii(template, tab.header, cells)
             for col in personal:
                 value = cells[col] if col < len(cells) else None
                 if value not in (None, "") and not str(value).startswith(ANON_PREFIX):
-                    ops.append(SetCells(title, number, col, ((anonymize(value, key),),)))
+                    stand_in = anonymized(pii, tab.header[col])
+                    ops.append(SetCells(title, number, col, ((stand_in,),)))
     return ops, len(ops)
 
 

@@ -167,16 +167,16 @@ class RowModel:
             self._model.model_validate(raw, context=normalized)
         except ValidationError as exc:
             for err in exc.errors():
-                ctx = err.get("ctx", {})
-                failures[ctx["column"]] = _Failure(
-                    err["type"],
-                    InvalidValue(ctx["column"], ctx["value"], ctx["expected"], ctx["hint"]),
-                )
+                error: InvalidValue = err.get("ctx", {})["error"]
+                failures[error.column] = _Failure(err["type"], error)
         values: dict[str, Stored] = dict.fromkeys(self.template.header)
         values.update(normalized)
-        values[self._managed.name] = self._normalizers[self._managed.name].normalize(
-            raw.get(self._managed.name), None
-        )
+        try:
+            values[self._managed.name] = self._normalizers[self._managed.name].normalize(
+                raw.get(self._managed.name), None
+            )
+        except InvalidValue:  # a character no cell holds, pasted over a flag: rewritten
+            values[self._managed.name] = None
         return values, failures
 
     def _fixable(self, column: Column, value: CellValue, fix: Stored) -> Problem:
@@ -284,15 +284,9 @@ def _validator(
 
 
 def _field_error(code: str, invalid: InvalidValue) -> PydanticCustomError:
-    """A pydantic error carrying the column, value, expected format and hint."""
-    ctx = {
-        "column": invalid.column,
-        "value": invalid.value,
-        "expected": invalid.expected,
-        "hint": invalid.hint,
-        "message": str(invalid),
-    }
-    return PydanticCustomError(code, "{message}", ctx)
+    """A pydantic error carrying the InvalidValue itself: pydantic copies plain strings in
+    its context to Rust, which cannot hold a lone surrogate, but passes objects through."""
+    return PydanticCustomError(code, "{message}", {"error": invalid, "message": str(invalid)})
 
 
 def _shown(value: object) -> object:

@@ -3,6 +3,7 @@ a read and the snapshot it returns, and the provisioning facts of a tab."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,6 +13,56 @@ CellValue = str | int | float | bool | datetime | date | None
 
 Stored = str | int | float | None
 """A cell as sheetlog writes it; strings are always stored as literal text."""
+
+XLSX_CHARS_PER_CELL = 32_767
+"""The most characters one cell holds in Excel (and so in a workbook people open in it)."""
+SHEETS_CHARS_PER_CELL = 50_000
+"""The most characters one cell holds in Google Sheets."""
+
+_NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(
+    rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(17)
+)
+_UNSTORABLE = rf"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{_NONCHARACTERS}"
+UNSTORABLE = re.compile(f"[{_UNSTORABLE}]")
+"""Characters no cell can hold: XML 1.0 has no NUL or C0 controls but tab, LF and CR,
+no lone surrogates, and Unicode's noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF) are
+not for interchange; an .xlsx holding one no longer opens."""
+
+
+def cell_length(text: str) -> int:
+    """The length of ``text`` as Excel and Google Sheets count it: UTF-16 code units, so a
+    character beyond U+FFFF (an emoji) counts twice."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def fit_cell(text: str, limit: int) -> str:
+    """``text`` cut to fit a cell of ``limit`` (``cell_length``), saying how much was cut."""
+    if cell_length(text) <= limit:
+        return text
+    kept = text.encode("utf-16-le", "surrogatepass")[: 2 * (limit - 40)]
+    cut = kept.decode("utf-16-le", "ignore")  # a pair split at the end is dropped
+    return f"{cut}… ({cell_length(text) - cell_length(cut)} more characters)"
+
+
+_UNSTORABLE_OR_BREAK = re.compile(rf"[{_UNSTORABLE}\n\r\x85\u2028\u2029]")
+
+
+def escape_unstorable(text: str, breaks: bool = False) -> str:
+    """``text`` with every unstorable character written as its escape (``\\ud800``), so a
+    message that quotes it can be printed and stored; with ``breaks``, line breaks too
+    (``\\n``), so the message stays one line."""
+    return (_UNSTORABLE_OR_BREAK if breaks else UNSTORABLE).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if code in (0x0A, 0x0D):
+        return "\\n" if code == 0x0A else "\\r"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass
@@ -28,6 +79,11 @@ class Tab:
     """The rows the tab has allocated (Google counts these against its cell limit)."""
     grid_columns: int = 0
     """The columns the tab has allocated."""
+    merged: tuple[str, ...] = ()
+    """The tab's merged cell ranges, in A1 notation (``H2:I2``), as read."""
+    elsewhere: str = ""
+    """Set on an archive tab that another log holds (``archive --archive-to``): that log's
+    location. The snapshot keys such a tab by its ``title``, which names both."""
 
     @property
     def header(self) -> list[str]:
@@ -100,6 +156,35 @@ class Scope:
             if title.startswith(prefix):
                 return columns
         return None
+
+
+_A1_BOX = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?")
+
+
+def a1_box(top: int, left: int, bottom: int, right: int) -> str:
+    """The A1 range of 1-based rows ``top``..``bottom`` and 0-based columns ``left``..``right``
+    (both inclusive): ``H2:I2``; one cell is ``H2``."""
+
+    def letters(col: int) -> str:
+        name, col = "", col + 1
+        while col:
+            col, rest = divmod(col - 1, 26)
+            name = chr(65 + rest) + name
+        return name
+
+    first, second = f"{letters(left)}{top}", f"{letters(right)}{bottom}"
+    return first if first == second else f"{first}:{second}"
+
+
+def merges_in_rows(merged: tuple[str, ...] | list[str], first_row: int = 2) -> list[str]:
+    """The merged ranges that reach sheet row ``first_row`` or below (by default the data
+    rows): deleting or moving rows under them misplaces cells (openpyxl, Excel files)."""
+    found = []
+    for box in merged:
+        match = _A1_BOX.fullmatch(box.strip())
+        if match is None or max(int(match[2]), int(match[4] or match[2])) >= first_row:
+            found.append(box)
+    return found
 
 
 def narrowed(rows: list[list[CellValue]], columns: tuple[int, ...] | None) -> list[list[CellValue]]:

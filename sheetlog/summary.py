@@ -13,11 +13,9 @@ from Contact Start to the first instant of the next month.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -25,67 +23,15 @@ from .checks import archive_tabs
 from .errors import ConfigError
 from .frame import SPOILED, log_frame
 from .normalize import parse_date, parse_timestamp
+from .periods import Month
 from .sheetdata import Snapshot
 from .templates import Column, Kind, Template
-from .workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX
+from .workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX, lacking, renamed_columns
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
 TOP_TAGS = 10
 NOT_SET = "(not set)"
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-@dataclass(frozen=True)
-class Month:
-    """One calendar month."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        """``YYYY-MM``, or a ConfigError saying so."""
-        match = _MONTH.fullmatch(text.strip())
-        if match is None or not 1 <= int(match[2]) <= 12:
-            raise ConfigError(f'--month "{text}" is not a month: expected YYYY-MM (e.g. 2025-10)')
-        return cls(int(match[1]), int(match[2]))
-
-    @classmethod
-    def before(cls, now: datetime, tz: ZoneInfo) -> Month:
-        """The calendar month before the one ``now`` falls in, in ``tz``."""
-        local = now.astimezone(tz)
-        return cls(local.year - 1, 12) if local.month == 1 else cls(local.year, local.month - 1)
-
-    def start(self, tz: ZoneInfo) -> datetime:
-        """The month's first instant in ``tz``."""
-        return datetime(self.year, self.month, 1, tzinfo=tz)
-
-    def preceding(self) -> Month:
-        """The calendar month before."""
-        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
-
-    def following(self) -> Month:
-        """The next calendar month."""
-        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
-
-    def end(self, tz: ZoneInfo) -> datetime:
-        """The first instant after the month in ``tz`` (the next month's start)."""
-        return self.following().start(tz)
-
-    def days(self) -> list[date]:
-        """Every calendar day of the month."""
-        first, after = date(self.year, self.month, 1), self.following()
-        count = (date(after.year, after.month, 1) - first).days
-        return [first + timedelta(days=n) for n in range(count)]
-
-    @property
-    def label(self) -> str:
-        """``October 2025``."""
-        return date(self.year, self.month, 1).strftime("%B %Y")
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
 
 @dataclass(frozen=True)
@@ -180,9 +126,14 @@ def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> Mon
     for tab in sources:
         missing = [name for name in needed if name not in tab.header]
         if missing:
+            renamed = renamed_columns(template.header, tab.header)
+            fix = (
+                "rename it back"
+                if renamed
+                else "restore the header (sheetlog init adds missing columns to Log)"
+            )
             raise ConfigError(
-                f'the "{tab.title}" tab has no column {", ".join(repr(m) for m in missing)};'
-                " restore the header (sheetlog init adds missing columns to Log)"
+                f'the "{tab.title}" tab has no column {lacking(missing, renamed)}; {fix}'
             )
     frame = log_frame(snapshot, template)
     return _Figures(frame, template, month).summary([tab.title for tab in sources])

@@ -64,6 +64,13 @@ class Column(BaseModel):
             raise ValueError(f'column "{self.name}" is a choice column with no choices')
         if self.kind is not Kind.CHOICE and self.choices:
             raise ValueError(f'column "{self.name}" has choices but is of kind {self.kind}')
+        for choice in self.choices:  # an xlsx drop-down is one "a,b,c" string: no escapes
+            for mark, called in ((",", "a comma"), ('"', "a double quote")):
+                if mark in choice:
+                    raise ValueError(
+                        f'column "{self.name}": choice "{choice}" contains {called}, which a'
+                        " drop-down list cannot hold; reword it"
+                    )
         for alias, target in self.aliases.items():
             if target not in self.choices:
                 raise ValueError(

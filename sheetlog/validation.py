@@ -18,13 +18,14 @@ from typing import Any
 from .checks import ERROR, Counted, LogCheck, LogProblem, check_log
 from .normalize import typed_cell
 from .ops import MarkCells, Op, SetCells
-from .sheetdata import CellValue, Snapshot, Stored, Tab
+from .sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length, fit_cell
 from .templates import Column, Template
 from .workbook import LOG_TAB, data_rows
 
 WARNING_PREFIX = "warning: "
-CELL_LIMIT = 30_000
-"""Longest text sheetlog writes into one cell: Excel holds 32,767 characters, Google 50,000."""
+NOTE_CHARS = 30_000
+"""Longest flag or Audit text validate writes into one cell (``sheetdata.cell_length``):
+Excel holds 32,767 characters, Google 50,000. (``queries.CELL_LIMIT`` counts cells.)"""
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,12 @@ def plan_validation(
     fix: bool = False,
     flag: bool = True,
     strict: bool = False,
+    chars_per_cell: int = XLSX_CHARS_PER_CELL,
 ) -> ValidationPlan:
-    """Check the Log, settle the certain fixes, and plan the flags of what remains."""
+    """Check the Log, settle the certain fixes, and plan the flags of what remains; a fix
+    longer than a cell of the backend holds (``chars_per_cell``) is left unwritten."""
     check = check_log(snapshot, template, now, stale_days)
-    fixes = planned_fixes(check, template) if fix else []
+    fixes = planned_fixes(check, template, chars_per_cell) if fix else []
     ops: list[Op] = [
         SetCells(LOG_TAB, f.row, check.positions[f.column], ((f.new,),)) for f in fixes
     ]
@@ -154,12 +157,17 @@ def plan_validation(
     return ValidationPlan(ops, report)
 
 
-def planned_fixes(check: LogCheck, template: Template) -> list[Fix]:
-    """Every certain fix the check found, for cells of columns the header still has."""
+def planned_fixes(
+    check: LogCheck, template: Template, chars_per_cell: int = XLSX_CHARS_PER_CELL
+) -> list[Fix]:
+    """Every certain fix the check found, for cells of columns the header still has, that
+    fits in one cell (tags "a;b" grow into "a, b")."""
     by_row = {row.row: row for row in check.rows}
     fixes = []
     for p in check.problems:
         if p.fix is None or p.column not in check.positions or p.row not in by_row:
+            continue
+        if isinstance(p.fix, str) and cell_length(p.fix) > chars_per_cell:
             continue
         old = by_row[p.row].raw.get(p.column)
         shown = _shown(template.by_name[p.column], old)
@@ -247,9 +255,7 @@ def _row_ranges(rows: list[int]) -> str:
 
 def _cap(text: str) -> str:
     """Text short enough for one cell in Excel and Google Sheets."""
-    if len(text) <= CELL_LIMIT:
-        return text
-    return text[: CELL_LIMIT - 40] + f"... ({len(text) - CELL_LIMIT + 40} more characters)"
+    return fit_cell(text, NOTE_CHARS)
 
 
 def count(number: int, noun: str) -> str:

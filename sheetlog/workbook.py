@@ -7,8 +7,10 @@ read beside the monthly ones."""
 from __future__ import annotations
 
 import getpass
+import re
 import socket
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +27,8 @@ ARCHIVE_PREFIX = "Archive "
 SUMMARY_PREFIX = "Summary "
 TAB_FAMILIES = (ARCHIVE_PREFIX, AUDIT_PREFIX, SUMMARY_PREFIX)
 """Title prefixes of the tabs that come one a month; a read can ask for a whole family."""
+ARCHIVE_TITLE = re.compile(r"Archive \d{4}-(?:0[1-9]|1[0-2])")
+"""The title of an archive tab, whole: ``Archive YYYY-MM``."""
 
 SETTINGS_HEADER = ("Setting", "Value")
 CHART_KEY = "chart:"
@@ -73,6 +77,19 @@ ID_COLUMN_GUESS = 0
 """Where the archive tabs' Ticket ID usually is (column A in every shipped template)."""
 
 
+def is_archive_title(title: str) -> bool:
+    """Whether ``title`` names an archive tab: exactly ``Archive YYYY-MM``. Reads select
+    candidates by ``ARCHIVE_PREFIX``; what they return is filtered by this (a person's own
+    ``Archive notes`` tab is read, and is no archive)."""
+    return ARCHIVE_TITLE.fullmatch(title) is not None
+
+
+def is_archive(tab: Tab) -> bool:
+    """Whether a tab read is an archive tab: titled ``Archive YYYY-MM``, or an archive tab
+    of another log this one archives to (``Tab.elsewhere``, see ``SupportLog.archive``)."""
+    return bool(tab.elsewhere) or is_archive_title(tab.title)
+
+
 def archived_ids_scope(columns: tuple[int, ...] = (ID_COLUMN_GUESS,)) -> Scope:
     """The Ticket ID column of every archive tab (their header rows come whole)."""
     return Scope().narrowed(ARCHIVE_PREFIX, columns)
@@ -82,9 +99,9 @@ def misplaced_ids(snapshot: Snapshot, id_column: str) -> tuple[int, ...]:
     """The columns where archive tabs read narrowed keep their Ticket ID, when it is not
     among the columns read: those tabs need reading again, narrowed to these."""
     found: set[int] = set()
-    for title, tab in snapshot.tabs.items():
+    for tab in snapshot.tabs.values():
         header = tab.header
-        if title.startswith(ARCHIVE_PREFIX) and id_column in header:
+        if is_archive(tab) and id_column in header:
             at = header.index(id_column)
             if at != ID_COLUMN_GUESS:
                 found.add(at)
@@ -94,6 +111,10 @@ def misplaced_ids(snapshot: Snapshot, id_column: str) -> tuple[int, ...]:
 def require_settings(snapshot: Snapshot, location: str) -> Settings:
     """The stored settings, or a clear error saying to run init first."""
     settings = read_settings(snapshot)
+    if settings is not None and not snapshot.exists(LOG_TAB):
+        raise ConfigError(
+            f'{location} has no "{LOG_TAB}" tab: run "sheetlog init" to add an empty one'
+        )
     if settings is None or not snapshot.exists(LOG_TAB):
         raise ConfigError(f'{location} is not a sheetlog log yet: run "sheetlog init" first')
     return settings
@@ -168,3 +189,57 @@ def data_rows(tab: Tab) -> list[tuple[int, list[CellValue]]]:
         if any(v is not None and str(v).strip() != "" for v in row):
             found.append((index, row))
     return found
+
+
+# --- what a person renamed: a header column, the Log tab ---------------------------------
+
+
+def renamed_columns(expected: Sequence[str], header: Sequence[str]) -> dict[str, str]:
+    """For each column of ``expected`` that ``header`` lacks, the header name it seems
+    renamed to: one spelled the same but for case and spaces, else the only name
+    ``expected`` does not know standing between the columns that flank it there."""
+    names = [str(name).strip() for name in header]
+    known = set(expected)
+    strangers = [name for name in names if name and name not in known]
+    found: dict[str, str] = {}
+    for at, column in enumerate(expected):
+        if column in names:
+            continue
+        same = [n for n in strangers if n.casefold().split() == column.casefold().split()]
+        if not same:
+            before = max((names.index(c) for c in expected[:at] if c in names), default=-1)
+            after = min((names.index(c) for c in expected[at + 1 :] if c in names), default=None)
+            same = [n for n in names[before + 1 : after] if n in strangers]
+        if len(same) == 1 and same[0] not in found.values():
+            found[column] = same[0]
+    return found
+
+
+def lacking(missing: Sequence[str], renamed: Mapping[str, str]) -> str:
+    """``'Customer' (renamed to 'Client'?), 'Tags'``: missing columns, with their new names."""
+    return ", ".join(
+        f"{name!r} (renamed to {renamed[name]!r}?)" if name in renamed else repr(name)
+        for name in missing
+    )
+
+
+def renamed_log(snapshot: Snapshot, expected: Sequence[str]) -> str | None:
+    """When a tab read looks like the Log renamed (not one of sheetlog's own tabs, with a
+    header holding the template's first column and most of its others), a sentence that
+    names it; else None."""
+    own = (ARCHIVE_PREFIX, AUDIT_PREFIX, SUMMARY_PREFIX, LEGACY_AUDIT_TAB, SETTINGS_TAB)
+    found = []
+    for title, tab in snapshot.tabs.items():
+        if title == LOG_TAB or title.startswith(own) or tab.elsewhere:
+            continue
+        header = set(tab.header)
+        if expected and expected[0] in header and 2 * len(header & set(expected)) > len(expected):
+            found.append(f'"{title}"')
+    if not found:
+        return None
+    if len(found) == 1:
+        return f'the {LOG_TAB} tab seems renamed to {found[0]}: rename it back to "{LOG_TAB}"'
+    return (
+        f"the {LOG_TAB} tab seems renamed: {', '.join(found)} all look like it;"
+        f' rename the right one back to "{LOG_TAB}"'
+    )

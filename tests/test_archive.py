@@ -64,6 +64,7 @@ def test_moves_closed_old_rows_into_month_tabs_in_resolved_order(any_log: LogUnd
         "moved": 3,
         "kept_invalid": 2,
         "kept_changed": 0,
+        "finished": 0,
         "tabs": {"Archive 2025-09": 2, "Archive 2025-10": 1},
     }
     assert tickets(any_log, "Log") == ["T-02", "T-04", "T-05", "T-06", "T-08"]
@@ -342,7 +343,8 @@ def test_google_pass_uses_four_calls_whatever_the_size(
     ]
     stage = fake.calls[1].body or {}
     kinds = Counter(next(iter(r)) for r in stage["requests"])
-    assert kinds["deleteDuplicates"] == 1 and kinds["deleteDimension"] == 1  # no per-row deletes
+    assert kinds["deleteDuplicates"] == 1  # no per-row deletes: the copies, then the helper
+    assert kinds["deleteDimension"] == 2 and kinds["insertDimension"] == 3  # (and staging's)
     assert len(tickets(target, "Log")) == count - count // 2
 
 
@@ -385,4 +387,130 @@ def test_a_backlog_bigger_than_one_request_moves_in_batches(
     assert google_log.log.verify().ok  # one chain across the batches
     assert [str(r[-1]).split(":")[0] for r in google_log.values("Archive 2025-09")[1:]] == [
         str(n) for n in range(1, 61)
+    ]
+
+
+# --- exactly the rows archived ---------------------------------------------------------
+
+
+def _twins_log() -> list[tuple[str, ...]]:
+    """Rows to archive, plus identical rows the pass must leave: a row pasted twice (its
+    Ticket ID repeats: an error, kept) and two identical rows with no Ticket ID."""
+    pasted = entry("T-50", "Open", Issue_Summary="pasted twice")
+    anonymous = entry("", "Pending", Issue_Summary="same words, no ticket")
+    return [
+        entry("T-01", "Resolved", "2025-09-02 10:00 UTC"),
+        pasted,
+        anonymous,
+        entry("T-03", "Closed", "2025-10-31 23:30 UTC"),
+        pasted,
+        entry("T-06", "Pending"),
+        anonymous,
+        entry("T-07", "Resolved", "2025-09-01 11:00 UTC"),
+    ]
+
+
+def test_identical_rows_the_pass_does_not_archive_all_stay(any_log: LogUnderTest) -> None:
+    seed(any_log, _twins_log())
+    before = everything(any_log)
+    result = any_log.log.archive(now=NOW)
+    assert result.moved == 3 and result.kept_changed == 0
+    assert everything(any_log) == before
+    assert tickets(any_log, "Log") == ["T-50", "T-50", "T-06"]
+    summaries = [row[7] for row in any_log.values("Log")[1:]]
+    assert summaries.count("same words, no ticket") == 2
+
+
+@pytest.mark.parametrize("seed_number", range(24))
+def test_identical_rows_stay_while_people_sort_and_paste_between_calls(
+    fake: FakeSheets, creds: Credentials, seed_number: int
+) -> None:
+    rng = random.Random(seed_number)
+    target = open_google(fake, creds)
+    rows = _twins_log() + [
+        entry(f"T-{i:02}", *rng.choice([("Open", ""), ("Resolved", "2025-09-10 09:00 UTC")]))
+        for i in range(10, 22)
+    ]
+    rng.shuffle(rows)
+    seed(target, rows)
+    before = everything(target)
+    fake.calls.clear()
+    moments = set(rng.sample(range(1, 5), rng.randint(1, 3)))
+
+    pasted: list[tuple[Any, ...]] = []
+
+    def person(call: Any) -> None:
+        if len(fake.calls) not in moments:
+            return
+        someone = fake.person(target.spreadsheet_id)
+        if rng.random() < 0.6:
+            someone.sort("Log", column=rng.choice([0, 1, 7, 9]), descending=rng.random() < 0.5)
+            return
+        shown = [r for r in fake.values(target.spreadsheet_id, "Log")[1:] if any(r)]
+        copied = list(rng.choice(shown))  # a row pasted again, maybe one being archived
+        someone.insert_rows("Log", before_row=rng.randint(2, len(shown) + 2), rows=[copied])
+        pasted.append(tuple(copied))
+
+    fake.before_request(person)
+    result = target.log.archive(now=NOW)
+    fake._hooks.clear()
+    after = everything(target)
+    expected = before.copy()
+    for row in pasted:
+        cells = (*row, *[None] * len(HEADER))[: len(HEADER)]
+        expected[tuple(v if v != "" else None for v in cells)] += 1
+    due = {r for r in expected if r[9] in ("Resolved", "Closed") and r[0]}
+    for content, count in expected.items():
+        if content in due and count > 1:  # a due row pasted again: the content stays once
+            assert 1 <= after[content] <= count, (content, after[content])  # or more
+        else:  # any other row, pasted or not, twins included: every copy stays
+            assert after[content] == count, (content, after[content], count)
+    assert set(after) == set(expected)
+    assert result.moved + result.kept_changed <= len(due)
+
+
+# --- merged cells ----------------------------------------------------------------------
+
+
+def _merge(target: LogUnderTest, a1: str, on: bool = True) -> None:
+    """Merge (or unmerge) cells of Log as a person does, in Excel or in the browser."""
+    if target.fake is not None:
+        if on:
+            target.fake.person(target.spreadsheet_id).merge("Log", a1)
+        else:
+            sheet = target.fake._books[target.spreadsheet_id].by_title("Log")
+            assert sheet is not None
+            sheet.merges = []
+    elif target.kind == "memory":
+        sheets = target.log.backend.sheets  # type: ignore[attr-defined]
+        sheets["Log"].merged = [a1] if on else []
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(target.path or "")
+        (book["Log"].merge_cells if on else book["Log"].unmerge_cells)(a1)
+        book.save(target.path or "")
+
+
+def test_merged_cells_in_log_stop_the_pass_naming_them(any_log: LogUnderTest) -> None:
+    from sheetlog.ops import SetCells
+
+    seed(any_log, sample())
+    any_log.log.backend.write([SetCells("Log", 3, 8, (("call back Monday",),))])  # I3, T-02
+    _merge(any_log, "H2:I2")  # T-01's summary and notes, merged as Excel does
+    before = any_log.values("Log")
+    with pytest.raises(ConfigError, match=r'"Log" tab has merged cells \(H2:I2\)') as caught:
+        any_log.log.archive(now=NOW)
+    assert "unmerge" in str(caught.value)
+    assert any_log.values("Log") == before
+    assert not any(t.startswith("Archive ") for t in any_log.titles())
+    report = any_log.log.validate(flag=False, now=NOW)
+    merged = [p for p in report.problems if p.code == "merged_cells"]
+    assert len(merged) == 1 and merged[0].severity == "warning" and "H2:I2" in merged[0].message
+    _merge(any_log, "H2:I2", on=False)
+    assert any_log.log.archive(now=NOW).moved == 3
+    rows = {r[0]: r for r in any_log.values("Log")[1:]}
+    assert rows["T-02"][8] == "call back Monday"
+    assert not [
+        p for p in any_log.log.validate(flag=False, now=NOW).problems if p.code == "merged_cells"
     ]

@@ -28,6 +28,7 @@ def test_archive_cli_text_json_and_dry_run(tmp_path: Path) -> None:
         "moved": 1,
         "kept_invalid": 0,
         "kept_changed": 0,
+        "finished": 0,
         "tabs": {"Archive 2020-01": 1},
         "dry_run": False,
     }

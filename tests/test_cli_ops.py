@@ -56,11 +56,11 @@ def test_find_json_is_a_list_of_row_objects(sheet: str) -> None:
     assert (nothing.exit_code, nothing.output) == (0, "No rows match.\n")
 
 
-def test_find_with_a_bad_date_exits_1_with_one_line(sheet: str) -> None:
+def test_find_with_a_bad_date_is_a_usage_error_in_one_line(sheet: str) -> None:
     result = invoke(sheet, "find", "--from", "15/11/2025")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
-        'sheetlog: from: "15/11/2025" is not a date YYYY-MM-DD (e.g. 2025-11-15)\n'
+        'sheetlog: --from "15/11/2025" is not a date: expected YYYY-MM-DD (e.g. 2025-11-15)\n'
     )
 
 
@@ -85,7 +85,7 @@ def test_followups_exit_1_when_overdue_grouped_by_agent(sheet: str) -> None:
 def test_followups_exit_0_when_nothing_is_overdue(sheet: str) -> None:
     result = invoke(sheet, "followups", "--today", "2025-11-01")
     assert (result.exit_code, result.output) == (0, "0 overdue, 0 due today\n")
-    assert invoke(sheet, "followups", "--today", "tomorrow").exit_code == 1
+    assert invoke(sheet, "followups", "--today", "tomorrow").exit_code == 2  # usage
 
 
 def test_status_text_and_json(sheet: str) -> None:

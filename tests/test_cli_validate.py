@@ -125,7 +125,7 @@ def test_fix_prints_what_it_fixed_and_what_remains(runner: CliRunner, tmp_path: 
     ("args", "message"),
     [
         (["--fix", "--no-flag"], "--fix writes to the sheet, so it cannot go with --no-flag"),
-        (["--stale-days", "-1"], "-1 is not in the range x>=0"),
+        (["--stale-days", "-1"], "-1 is not in the range 0<=x<=36500"),
         (["--format", "xml"], "'xml' is not one of 'text', 'json', 'csv'"),
     ],
 )

@@ -76,7 +76,7 @@ def test_edit_delete_insert_and_reorder_are_each_named(any_log: LogUnderTest) ->
     # swap T-4 and T-5 (rows 5 and 6), as a person sorting the archive would
     backend.write([SetCells(TAB, 5, 0, (tuple(rows[5]), tuple(rows[4])))])
     found = problems(any_log)
-    assert (6, "T-4", "reordered or copied: sequence 4 after 5") in found
+    assert (6, "T-4", "reordered: sequence 4 after 5") in found
     backend.write([SetCells(TAB, 5, 0, (tuple(rows[4]), tuple(rows[5])))])
     # a forged row typed in below the archived ones
     forged = list(rows[6])
@@ -183,3 +183,55 @@ def test_retention_cli_needs_an_action(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--anonymize or --delete" in result.output
     with pytest.raises(Exception, match="24m or 2y"):
         target.log.retention("soon", "delete")
+
+
+def test_only_the_rows_own_anonymized_value_passes_verify(any_log: LogUnderTest) -> None:
+    archived(any_log, 3)
+    any_log.log.retention("24m", "anonymize", now=NOW + dt.timedelta(days=800))
+    assert any_log.log.verify().ok
+    rows = any_log.values(TAB)
+    backend = any_log.log.backend
+    backend.write([SetCells(TAB, 2, 1, (("anon:whatever",),))])
+    assert problems(any_log) == [(2, "T-1", "a personal cell was edited after archiving")]
+    backend.write([SetCells(TAB, 2, 1, ((rows[2][1],),))])  # T-2's anonymized value
+    assert problems(any_log) == [(2, "T-1", "a personal cell was edited after archiving")]
+    backend.write([SetCells(TAB, 2, 1, ((rows[1][1],),))])  # its own again
+    assert any_log.log.verify().ok
+
+
+def test_a_forged_anonymized_value_on_a_row_never_anonymized_is_caught(
+    any_log: LogUnderTest,
+) -> None:
+    archived(any_log, 2)
+    any_log.log.backend.write([SetCells(TAB, 3, 1, (("anon:0123456789abcdef",),))])
+    assert problems(any_log) == [(3, "T-2", "a personal cell was edited after archiving")]
+
+
+def test_a_sorted_archive_tab_is_reordered_not_deleted_and_still_checked(
+    any_log: LogUnderTest,
+) -> None:
+    rows = archived(any_log, 4)
+    backend = any_log.log.backend
+    backend.write([SetCells(TAB, 2, 0, tuple(tuple(r) for r in reversed(rows[1:])))])  # Z-A
+    found = problems(any_log)
+    assert found == [
+        (3, "T-3", "reordered: sequence 3 after 4"),
+        (4, "T-2", "reordered: sequence 2 after 3"),
+        (5, "T-1", "reordered: sequence 1 after 2"),
+    ]
+    assert not any("deleted" in problem for _, _, problem in found)
+    summary_col = rows[0].index("Issue Summary")
+    backend.write([SetCells(TAB, 4, summary_col, (("It was never ordered",),))])  # T-2
+    assert (4, "T-2", "edited after archiving") in problems(any_log)
+    backend.write([SetCells(TAB, 4, summary_col, ((rows[2][summary_col],),))])
+    # the next pass continues the chain from its highest link, wherever it stands
+    backend.write([SetCells("Log", 2, 0, (entry("T-9", "Closed", "2025-09-20 10:00 UTC"),))])
+    assert any_log.log.archive(now=NOW).moved == 1
+    assert str(any_log.values(TAB)[-1][-1]).startswith("5:")
+    assert problems(any_log) == found
+
+
+def test_a_copied_row_is_named_a_copy(any_log: LogUnderTest) -> None:
+    rows = archived(any_log, 2)
+    any_log.log.backend.write([SetCells(TAB, 4, 0, (tuple(rows[1]),))])
+    assert problems(any_log) == [(4, "T-1", "copied: sequence 1 is already in row 2")]

@@ -148,7 +148,7 @@ def test_phone_masking_keeps_layout_and_the_last_two_digits() -> None:
 
 def test_bad_dates_and_tabs_are_refused(local_log: LogUnderTest) -> None:
     seed_sample(local_log)
-    with pytest.raises(Exception, match=r'to: "30/11/2025" is not a date YYYY-MM-DD'):
+    with pytest.raises(ConfigError, match=r'--to "30/11/2025" is not a date: expected YYYY-MM-DD'):
         local_log.log.export(until="30/11/2025")
     with pytest.raises(ConfigError, match='tabs "summary" is not one of log, archives, all'):
         local_log.log.export(tabs="summary")  # type: ignore[arg-type]

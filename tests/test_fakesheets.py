@@ -378,6 +378,44 @@ def test_delete_duplicates(fake_sheets: FakeSheets, sid: str) -> None:
     ]
 
 
+def test_merges_keep_the_top_left_value_move_with_rows_and_come_back_in_reads(
+    fake_sheets: FakeSheets, sid: str
+) -> None:
+    fake_sheets.set_values(sid, "Log", [HEADER, ["T-1", "Ann", "email", "x"], ["T-2", "Bob"]])
+
+    def grid(r0: int, r1: int, c0: int, c1: int) -> dict[str, int]:
+        return {
+            "sheetId": 0,
+            "startRowIndex": r0,
+            "endRowIndex": r1,
+            "startColumnIndex": c0,
+            "endColumnIndex": c1,
+        }
+
+    def merges() -> Any:
+        reply = requests.get(f"{API}/{sid}", params={"fields": "sheets.merges"}, timeout=5)
+        return reply.json()["sheets"][0].get("merges", [])
+
+    assert batch(sid, {"mergeCells": {"range": grid(1, 2, 2, 4), "mergeType": "MERGE_ALL"}}).ok
+    assert fake_sheets.values(sid, "Log")[1] == ["T-1", "Ann", "email"]  # D2's value went
+    assert merges() == [grid(1, 2, 2, 4)]
+    overlap = batch(sid, {"mergeCells": {"range": grid(1, 3, 3, 4), "mergeType": "MERGE_ALL"}})
+    assert overlap.status_code == 400 and "overlap" in overlap.json()["error"]["message"]
+    span = {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+    assert batch(sid, {"insertDimension": {"range": span, "inheritFromBefore": False}}).ok
+    assert merges() == [grid(2, 3, 2, 4)]  # moved down with its row
+    assert batch(sid, {"deleteDimension": {"range": {**span, "startIndex": 2, "endIndex": 3}}}).ok
+    assert merges() == []  # deleted with its row
+    assert batch(sid, {"mergeCells": {"range": grid(1, 3, 0, 1), "mergeType": "MERGE_ALL"}}).ok
+    partly = batch(sid, {"unmergeCells": {"range": grid(1, 2, 0, 1)}})
+    assert partly.status_code == 400
+    assert batch(sid, {"unmergeCells": {"range": grid(0, 5, 0, 4)}}).ok
+    assert merges() == []
+    fake_sheets.person(sid).merge("Log", "B2:C2")
+    assert merges() == [grid(1, 2, 1, 3)]
+    assert fake_sheets.violations == []
+
+
 def test_rows_move_within_part_of_the_columns_and_failed_batches_change_nothing(
     fake_sheets: FakeSheets, sid: str
 ) -> None:

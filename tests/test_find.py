@@ -98,7 +98,7 @@ def test_a_malformed_cell_is_shown_as_typed_and_sorts_last(local_log: LogUnderTe
 
 def test_bad_filters_say_what_is_expected_and_write_nothing(local_log: LogUnderTest) -> None:
     seed_sample(local_log)
-    with pytest.raises(InvalidValue, match=r'from: "2025-13-01" is not a date YYYY-MM-DD'):
+    with pytest.raises(ConfigError, match=r'--from "2025-13-01" is not a date: expected'):
         one_read(local_log, lambda: local_log.log.find(since="2025-13-01"))
     with pytest.raises(InvalidValue, match=r'Status: "Lost"'):
         local_log.log.find(status="Lost")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from sheetlog.errors import ConfigError
+from sheetlog.errors import ConfigError, TemplateError
 from sheetlog.ops import SetCells
 from sheetlog.templates import load_template
 from sheetlog.workbook import AUDIT_HEADER, SETTINGS_TAB, audit_tab
@@ -72,3 +73,46 @@ def test_orders_template(any_log: LogUnderTest) -> None:
     any_log.log.init("orders")
     assert any_log.values("Log")[0] == list(load_template("orders").header)
     assert any_log.log.init().changes == []
+
+
+def _custom(tmp_path: Path, extra: str) -> str:
+    """A copy of the standard template named "custom" with ``extra`` Channel choices (TOML)."""
+    text = (Path(__file__).parent.parent / "templates" / "standard.toml").read_text()
+    start = text.index("choices", text.index('name = "Channel"'))
+    end = text.index("]", start)
+    custom = text[:end] + f", {extra}" + text[end:]
+    custom = custom.replace('name = "standard"', 'name = "custom"')
+    path = tmp_path / "custom.toml"
+    path.write_text(custom, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("choices", "named"),
+    [
+        ('"Chat, web"', 'choice "Chat, web" contains a comma'),
+        ("'The \"red\" phone'", 'choice "The "red" phone" contains a double quote'),
+    ],
+)
+def test_a_choice_a_dropdown_cannot_hold_is_refused_before_anything_is_written(
+    any_log: LogUnderTest, tmp_path: Path, choices: str, named: str
+) -> None:
+    path = _custom(tmp_path, choices)
+    marker = any_log.write_marker()
+    with pytest.raises(TemplateError) as caught:
+        any_log.log.init(path)
+    assert 'column "Channel"' in str(caught.value) and named in str(caught.value)
+    assert any_log.write_marker() == marker
+
+
+def test_a_custom_template_with_odd_choices_inits_once(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    path = _custom(tmp_path, '"Walk-in & O\'Brien\'s desk", "Téléphone <24h>"')
+    assert any_log.log.init(path).changes
+    marker = any_log.write_marker()
+    assert any_log.log.init(path).changes == []
+    assert any_log.log.init().changes == []
+    assert any_log.write_marker() == marker
+    layout = any_log.log.backend.read_layout("Log")
+    assert layout is not None and "Téléphone <24h>" in layout.dropdowns[2]

@@ -12,7 +12,7 @@ import pytest
 
 from sheetlog.backends import xlsxpatch
 from sheetlog.backends.local import LocalBackend
-from sheetlog.errors import BackendError, LockedError
+from sheetlog.errors import AccessError, BackendError, LockedError
 from sheetlog.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, Op, SetCells
 from sheetlog.sheetdata import Scope
 
@@ -79,7 +79,7 @@ def test_a_failed_save_leaves_the_file_and_folder_as_they_were(
     else:
         monkeypatch.setattr(openpyxl.Workbook, "save", explode)
         op = DeleteRowsIfUnchanged("Log", (("nothing",),))  # only openpyxl deletes rows
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(AccessError, match=r"log\.xlsx: disk full; nothing was written"):
         book.write([op])
     assert book.path.read_bytes() == before
     assert sorted(

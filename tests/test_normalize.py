@@ -122,7 +122,11 @@ def test_timestamp_forms_become_canonical(
         ),
         ("2023-02-30 14:30 UTC", UTC_ZONE, "not a real date"),
         ("2023-11-15 25:00 UTC", UTC_ZONE, "not a real date or time"),
-        ("2023-11-15T14:30+24:00", UTC_ZONE, "not a real offset"),
+        (
+            "2023-11-15T14:30+24:00",
+            UTC_ZONE,
+            "not a real offset: offsets run from -14:00 to +14:00",
+        ),
         (123.0, UTC_ZONE, "a spreadsheet date number outside the years 1990-2100"),
         (80000, UTC_ZONE, "a spreadsheet date number outside the years 1990-2100"),
         ("Nov 15, 2023 14:30", UTC_ZONE, ""),

@@ -178,5 +178,6 @@ def test_a_log_without_a_column_the_figures_read_is_refused(
 ) -> None:
     fill(local_log.log, tmp_path)
     local_log.log.backend.write([SetCells("Log", 1, 2, (("Chanel",),))])
-    with pytest.raises(ConfigError, match="""the "Log" tab has no column 'Channel'; restore"""):
+    renamed = r"""the "Log" tab has no column 'Channel' \(renamed to 'Chanel'\?\); rename it back"""
+    with pytest.raises(ConfigError, match=renamed):
         local_log.log.summary("2025-10", write=False)

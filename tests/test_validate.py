@@ -448,3 +448,82 @@ def test_stale_days_and_now_are_checked(any_log: LogUnderTest) -> None:
         validate(any_log, stale_days=-1)
     with pytest.raises(ConfigError, match="aware"):
         any_log.log.validate(now=datetime(2023, 11, 20))
+
+
+# --- people's own cell colours --------------------------------------------------------
+
+YELLOW, GREEN, FLAG = "FFFF00", "00FF00", "F4CCCC"
+
+
+def paint(lt: LogUnderTest, sheet_row: int, column: str, rgb: str) -> None:
+    """A person fills one cell with a colour of their own, in Excel or in the browser."""
+    col = COL[column]
+    if lt.fake is not None:
+        sheet = lt.fake.book(lt.spreadsheet_id).by_title("Log")
+        assert sheet is not None
+        colour = {
+            k: int(rgb[i : i + 2], 16) / 255 for i, k in ((0, "red"), (2, "green"), (4, "blue"))
+        }
+        cell = sheet.cell(sheet_row - 1, col)
+        cell["userEnteredFormat"] = {**cell.get("userEnteredFormat", {}), "backgroundColor": colour}
+    elif isinstance(lt.log.backend, MemoryBackend):
+        sheet = lt.log.backend.sheets["Log"]
+        sheet.marked.discard((sheet_row, col))
+        sheet.fills[(sheet_row, col)] = rgb
+    else:
+        from openpyxl.styles import PatternFill
+
+        assert lt.path is not None
+        book = openpyxl.load_workbook(lt.path)
+        book["Log"].cell(sheet_row, col + 1).fill = PatternFill("solid", fgColor=rgb)
+        book.save(lt.path)
+
+
+def fill(lt: LogUnderTest, sheet_row: int, column: str) -> str | None:
+    """The colour of one cell (RRGGBB), or None."""
+    col = COL[column]
+    if lt.fake is not None:
+        sheet = lt.fake.book(lt.spreadsheet_id).by_title("Log")
+        assert sheet is not None
+        cell = sheet.get(sheet_row - 1, col) or {}
+        colour = (cell.get("userEnteredFormat") or {}).get("backgroundColor")
+        if not colour:
+            return None
+        return "".join(f"{round(colour.get(k, 0) * 255):02X}" for k in ("red", "green", "blue"))
+    if isinstance(lt.log.backend, MemoryBackend):
+        sheet = lt.log.backend.sheets["Log"]
+        return FLAG if (sheet_row, col) in sheet.marked else sheet.fills.get((sheet_row, col))
+    assert lt.path is not None
+    cell = openpyxl.load_workbook(lt.path)["Log"].cell(sheet_row, col + 1)
+    return str(cell.fill.fgColor.rgb)[-6:] if cell.fill.fill_type == "solid" else None
+
+
+def test_a_persons_own_colours_are_never_lost(any_log: LogUnderTest) -> None:
+    log_with(any_log, row(Ticket_ID="T-1", Channel="Fax", Agent=""), row(Ticket_ID="T-2"))
+    paint(any_log, 2, "Channel", YELLOW)  # marked by a person before any flag
+    paint(any_log, 3, "Customer", YELLOW)
+    report = validate(any_log)
+    assert report.flagged == [2]
+    assert str(validation_cell(any_log, 2)).startswith('Channel: "Fax"')  # still said
+    assert fill(any_log, 2, "Channel") == YELLOW  # the person's colour wins
+    assert fill(any_log, 2, "Agent") == FLAG
+    paint(any_log, 2, "Agent", GREEN)  # a person recolours a flagged cell
+    fixes = [
+        SetCells("Log", 2, COL["Channel"], (("Phone",),)),
+        SetCells("Log", 2, COL["Agent"], (("Bo",),)),
+    ]
+    any_log.log.backend.write(fixes)
+    report = validate(any_log)
+    assert report.cleared == [2] and validation_cell(any_log, 2) is None
+    assert fill(any_log, 2, "Channel") == YELLOW
+    assert fill(any_log, 2, "Agent") == GREEN
+    assert fill(any_log, 3, "Customer") == YELLOW
+
+
+def test_a_flag_cleared_leaves_no_colour_where_there_was_none(any_log: LogUnderTest) -> None:
+    log_with(any_log, row(Ticket_ID="T-1", Channel="Fax"))
+    validate(any_log)
+    assert fill(any_log, 2, "Channel") == FLAG
+    any_log.log.backend.write([SetCells("Log", 2, COL["Channel"], (("Phone",),))])
+    validate(any_log)
+    assert fill(any_log, 2, "Channel") is None

@@ -22,6 +22,10 @@ class Backend(ABC):
     #: Shown to people: a URL or a file path.
     location: str
 
+    #: The most characters one cell holds (``sheetdata.cell_length``): each backend sets it.
+    #: Values are checked against it where rows are planned, so nothing is cut or half-written.
+    chars_per_cell: int
+
     @abstractmethod
     def read(self, scope: Scope) -> Snapshot:
         """The values of the tabs ``scope`` names (those that exist), in one read."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
 
 from ..errors import ConfigError
-from ..sheetdata import CellValue, Scope, Snapshot, Tab, narrowed
+from ..sheetdata import CellValue, Scope, Snapshot, Tab, a1_box, narrowed
 
 
 def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:
@@ -31,10 +31,16 @@ def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:
                 raise ConfigError(f'{shown}: the tab "{title}" cannot be read: {exc}') from exc
             rows = narrowed(ragged(cells), scope.columns_of(title))
             width = max(map(len, cells), default=0)
-            tabs[title] = Tab(title, rows, hidden, index, 0, len(cells), width)
+            tabs[title] = Tab(title, rows, hidden, index, 0, len(cells), width, _merged(sheet))
         elif scope.probes(title):
             probed[title] = Tab(title, [], hidden, index)
     return Snapshot(tabs, probed)
+
+
+def _merged(sheet: CalamineSheet) -> tuple[str, ...]:
+    """The sheet's merged ranges in A1 notation (calamine gives 0-based inclusive corners)."""
+    boxes = sheet.merged_cell_ranges or []
+    return tuple(a1_box(top + 1, left, bottom + 1, right) for (top, left), (bottom, right) in boxes)
 
 
 def ragged(cells: Sequence[Sequence[object]]) -> list[list[CellValue]]:
@@ -42,9 +48,15 @@ def ragged(cells: Sequence[Sequence[object]]) -> list[list[CellValue]]:
     "" read as empty, and whole numbers as ints (xlsx stores every number as a double)."""
     rows: list[list[CellValue]] = []
     for line in cells:
-        row: list[CellValue] = [_value(v) for v in line]
-        while row and row[-1] is None:
-            row.pop()
+        end = len(line)
+        while end and line[end - 1] == "":
+            end -= 1
+        kept = line[:end]
+        row: list[CellValue]
+        if set(map(type, kept)) <= {str}:  # all text, as most of a log: "" reads as empty
+            row = [v or None for v in kept]  # type: ignore[misc]  # all str: checked above
+        else:
+            row = [_value(v) for v in kept]
         rows.append(row)
     while rows and not rows[-1]:
         rows.pop()

@@ -40,8 +40,9 @@ from ..ops import (
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
+    flag_may_paint,
 )
-from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab
+from ..sheetdata import SHEETS_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, a1_box
 from ..workbook import SETTINGS_TAB
 from . import gtags
 from .base import Backend
@@ -54,7 +55,8 @@ PROPERTIES = (
 TAGS = "developerMetadata(metadataKey,metadataValue)"
 LIST_FIELDS = f"sheets({PROPERTIES},{TAGS})"
 READ_FIELDS = (
-    f"sheets({PROPERTIES},{TAGS},data(startRow,startColumn,rowData(values(effectiveValue))))"
+    f"sheets({PROPERTIES},{TAGS},merges,data(startRow,startColumn,"
+    "rowData(values(effectiveValue,userEnteredFormat.backgroundColor))))"
 )
 LAYOUT_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),"
@@ -111,6 +113,8 @@ class _Sheet:
 class GoogleBackend(Backend):
     """A log kept in one Google spreadsheet."""
 
+    chars_per_cell = SHEETS_CHARS_PER_CELL
+
     def __init__(self, spreadsheet_id: str, credentials: Credentials, acting_as: str) -> None:
         self.spreadsheet_id = spreadsheet_id
         self.location = SHEET_URL.format(spreadsheet_id)
@@ -119,6 +123,7 @@ class GoogleBackend(Backend):
         self._sheets: dict[str, _Sheet] = {}
         self._untagged: dict[str, int] = {}
         self._marked: bool | None = None  # None: no listing of every tab in this pass
+        self._fills: dict[str, dict[tuple[int, int], str]] = {}  # cell colours read this pass
         self._missing: set[str] = set()  # tabs a read of this pass looked for and missed
         self._depth = 0  # whether the settings tab says every tab is tagged
 
@@ -204,6 +209,7 @@ class GoogleBackend(Backend):
             if not self._depth:
                 self._sheets, self._untagged, self._marked = {}, {}, None
                 self._missing = set()
+                self._fills = {}
 
     def close(self) -> None:
         """Close the HTTP session."""
@@ -218,7 +224,7 @@ class GoogleBackend(Backend):
             sheets = reply.get("sheets", [])
             self._remember(sheets)
             self._note_untagged(sheets)
-            return _snapshot(sheets, scope)
+            return self._snapshot(sheets, scope)
         filters = gtags.scope_filters(scope)
         if filters is not None and not self._untagged:
             marked = [*filters, gtags.lookup(gtags.HEADER, SETTINGS_TAB)]
@@ -228,11 +234,22 @@ class GoogleBackend(Backend):
                 self._remember(sheets, every=False)
                 returned = {sheet["properties"]["title"] for sheet in sheets}
                 self._missing = (self._missing | scope.tabs | scope.probe) - returned
-                return _snapshot(sheets, scope)
+                return self._snapshot(sheets, scope)
         listed = self._titles()
         sheets = self._ranged(_ranges(scope, listed)).get("sheets", [])
         self._remember(sheets, every=False)
-        return _snapshot(sheets, scope)
+        return self._snapshot(sheets, scope)
+
+    def _snapshot(self, sheets: list[dict[str, Any]], scope: Scope) -> Snapshot:
+        """``_snapshot`` of a reply, noting the colours of the cells of the tabs it read
+        whole, which ``MarkCells`` decides by within the pass."""
+        snapshot = _snapshot(sheets, scope)
+        if self._depth:
+            for sheet in sheets:
+                title = sheet["properties"]["title"]
+                if title in snapshot.tabs and scope.columns_of(title) is None:
+                    self._fills[title] = _fills(sheet)
+        return snapshot
 
     def _filtered(self, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The sheets (properties, tags, data) that ``filters`` select: one call."""
@@ -305,11 +322,11 @@ class GoogleBackend(Backend):
 
     def _send(self, ops: Sequence[Op]) -> None:
         try:
-            builder = _Requests(self._sheets)
+            builder = _Requests(self._sheets, self._fills)
             requests_ = builder.build(ops)
         except UnknownTab:  # outside a pass, or made meanwhile: list the tabs and look again
             self._titles()
-            builder = _Requests(self._sheets)
+            builder = _Requests(self._sheets, self._fills)
             requests_ = builder.build(ops)
         if not requests_:
             return
@@ -352,7 +369,7 @@ class GoogleBackend(Backend):
 
     def write_size(self, ops: Sequence[Op]) -> int:
         """The bytes of the batchUpdate body ``ops`` would send (JSON as requests encodes it)."""
-        return len(json.dumps({"requests": _Requests(self._sheets).build(ops)}))
+        return len(json.dumps({"requests": _Requests(self._sheets, self._fills).build(ops)}))
 
 
 def _extents(ops: Sequence[Op]) -> dict[str, tuple[int, int]]:
@@ -443,6 +460,7 @@ def _snapshot(sheets: list[dict[str, Any]], scope: Scope) -> Snapshot:
             frozen_rows=grid.get("frozenRowCount", 0),
             grid_rows=grid.get("rowCount", DEFAULT_ROWS),
             grid_columns=grid.get("columnCount", DEFAULT_COLUMNS),
+            merged=tuple(_a1(box, grid) for box in sheet.get("merges", [])),
         )
         if scope.wants(title):
             tab.rows = [[_cell_value(c) for c in row] for row in _grid_rows(sheet)]
@@ -452,6 +470,33 @@ def _snapshot(sheets: list[dict[str, Any]], scope: Scope) -> Snapshot:
         elif scope.probes(title):
             probed[title] = tab
     return Snapshot(tabs, probed)
+
+
+def _a1(box: dict[str, Any], grid: dict[str, Any]) -> str:
+    """A merge's GridRange in A1 notation (open ends reach the grid's edge)."""
+    top, left = box.get("startRowIndex", 0), box.get("startColumnIndex", 0)
+    bottom = box.get("endRowIndex", grid.get("rowCount", DEFAULT_ROWS))
+    right = box.get("endColumnIndex", grid.get("columnCount", DEFAULT_COLUMNS))
+    return a1_box(top + 1, left, bottom, right - 1)
+
+
+def _rgb(colour: dict[str, Any]) -> str:
+    """A Sheets Color as ``RRGGBB`` (Sheets keeps 8 bits a channel)."""
+    return "".join(f"{round(float(colour.get(k, 0)) * 255):02X}" for k in ("red", "green", "blue"))
+
+
+MARK_RGB = _rgb(MARK_COLOR)
+
+
+def _fills(sheet: dict[str, Any]) -> dict[tuple[int, int], str]:
+    """The background colours of a sheet's cells as read, by (sheet row, 0-based column)."""
+    found = {}
+    for r, row in enumerate(_grid_rows(sheet), start=1):
+        for c, cell in enumerate(row):
+            colour = cell.get("userEnteredFormat", {}).get("backgroundColor")
+            if colour:
+                found[(r, c)] = _rgb(colour)
+    return found
 
 
 def _cell_value(cell: dict[str, Any]) -> CellValue:
@@ -499,8 +544,11 @@ class TabExists(BackendError):
 class _Requests:
     """Translates ops into batchUpdate sub-requests, tracking tabs added in the same batch."""
 
-    def __init__(self, sheets: dict[str, _Sheet]) -> None:
+    def __init__(
+        self, sheets: dict[str, _Sheet], fills: dict[str, dict[tuple[int, int], str]] | None = None
+    ) -> None:
         self.sheets = {title: replace(sheet) for title, sheet in sheets.items()}
+        self.fills = fills or {}
         self.out: list[dict[str, Any]] = []
 
     def build(self, ops: Sequence[Op]) -> list[dict[str, Any]]:
@@ -602,14 +650,17 @@ class _Requests:
 
     @_one.register
     def _delete_rows(self, op: DeleteRowsIfUnchanged) -> None:
-        self._delete_if_unchanged(self._sheet(op.tab), op.rows)
+        self._delete_if_unchanged(self._sheet(op.tab), op.rows, op.at, op.last)
 
     @_one.register
     def _mark_cells(self, op: MarkCells) -> None:
         sheet = self._sheet(op.tab)
         self._grow(sheet, op.row, max(op.cols, default=0) + 1)
         cell = {"userEnteredFormat": {"backgroundColor": MARK_COLOR}} if op.on else {}
+        read = self.fills.get(op.tab)  # the colours this pass read (None: not read)
         for col in op.cols:
+            if read is not None and not flag_may_paint(read.get((op.row, col)), MARK_RGB, op.on):
+                continue  # a colour of a person's: never replaced, never cleared
             self.out.append(
                 {
                     "repeatCell": {
@@ -722,20 +773,54 @@ class _Requests:
     def _add_chart(self, op: AddChart) -> None:
         self.out.append({"addChart": {"chart": _chart(self._sheet(op.tab), op)}})
 
-    def _delete_if_unchanged(self, sheet: _Sheet, rows: Sequence[Sequence[CellValue]]) -> None:
-        """Compare-and-delete by content, in one atomic batch, wherever the rows are now.
+    def _delete_if_unchanged(
+        self,
+        sheet: _Sheet,
+        rows: Sequence[Sequence[CellValue]],
+        at: Sequence[int] = (),
+        last: int = 0,
+    ) -> None:
+        """Compare-and-delete in one atomic batch: exactly the rows read at ``at`` that
+        still hold ``rows``, and never another row, whatever people did meanwhile.
 
-        Copies of the expected rows are inserted right under the header; Sheets'
-        ``deleteDuplicates`` keeps the first occurrence of each row (the copy) and
-        removes every later identical one (the original, if no one changed it);
-        then the copies, whose position we chose, are deleted. Rows that people
-        inserted, sorted or deleted meanwhile cannot shift what is removed.
+        Sheets' ``deleteDuplicates`` keeps the first of identical rows in its range and
+        removes the later ones. Copies of ``rows`` are inserted right under the header,
+        so each original still as read is a later duplicate of its copy. Alone, that
+        would also remove any other row identical to a copy, or to another row (a row
+        pasted twice). So, in the same batch, a helper column is added right of the
+        grid, every row the read saw (2..``last``) gets its row number as read there,
+        and each copy gets the number of the row it copies. Compared over every column
+        and the helper, and only over the copies and the rows the read saw, a row is a
+        duplicate only when it holds a copy's cells at the very place that row was read:
+        identical rows elsewhere differ in the helper, and rows typed below ``last``
+        are outside the range. A row people moved meanwhile (a sort, an insert above
+        it) sits at another number and stays in Log: the pass sees it there and keeps
+        it, to archive on a later pass. Then the copies and the helper column go.
+
+        Without ``at`` (no read positions) every row identical to a copy goes. Known
+        limits: ``deleteDuplicates`` ignores letter case, so a row whose only change
+        since the read is the case of a letter counts as unchanged; the helper's numbers
+        cost about 50 bytes a Log row in the request; a person deleting rows or columns
+        in the instant between the read and this write makes it fail whole (nothing is
+        applied; the next pass archives the rows).
         """
         if not rows:
             return
         count = len(rows)
         width = max(sheet.columns, max(len(r) for r in rows))
-        self._grow(sheet, 0, width)
+        self._grow(sheet, last, width)
+        copies: Sequence[Sequence[CellValue]] = rows
+        reach: dict[str, int] = {}
+        if at:
+            helper = sheet.columns  # right of every column: nobody's cells move
+            columns = {"sheetId": sheet.sheet_id, "dimension": "COLUMNS"}
+            line = {**columns, "startIndex": helper, "endIndex": helper + 1}
+            self.out.append({"insertDimension": {"range": line, "inheritFromBefore": True}})
+            sheet.columns += 1
+            last = max(last, *at)
+            self._update_cells(sheet, 1, helper, [(n,) for n in range(2, last + 1)])
+            copies = [(*r, *(None,) * (helper - len(r)), n) for r, n in zip(rows, at, strict=True)]
+            reach = {"endRowIndex": last + count}
         span = {
             "sheetId": sheet.sheet_id,
             "dimension": "ROWS",
@@ -744,21 +829,25 @@ class _Requests:
         }
         self.out.append({"insertDimension": {"range": span, "inheritFromBefore": False}})
         sheet.rows += count
-        self._update_cells(sheet, 1, 0, rows)
+        self._update_cells(sheet, 1, 0, copies)
         self.out.append(
             {
                 "deleteDuplicates": {
                     "range": {
                         "sheetId": sheet.sheet_id,
                         "startRowIndex": 1,
+                        **reach,
                         "startColumnIndex": 0,
-                        "endColumnIndex": width,
+                        "endColumnIndex": sheet.columns,
                     }
                 }
             }
         )
         self.out.append({"deleteDimension": {"range": span}})
         sheet.rows -= count
+        if at:
+            self.out.append({"deleteDimension": {"range": line}})
+            sheet.columns -= 1
 
     def _update_cells(
         self,

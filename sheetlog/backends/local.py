@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +34,7 @@ from filelock import FileLock, Timeout
 
 from ..errors import AccessError, BackendError, LockedError
 from ..ops import AddTab, AppendRows, Op
-from ..sheetdata import Layout, Scope, Snapshot
+from ..sheetdata import XLSX_CHARS_PER_CELL, Layout, Scope, Snapshot
 from ..workbook import SETTINGS_TAB, chart_tabs
 from . import xlsxpatch
 from .base import Backend
@@ -43,12 +46,18 @@ if TYPE_CHECKING:  # openpyxl loads only for the writes the patcher does not tak
 LOCK_WAIT_SECONDS = 120.0
 """How long a writer queues for the lock: a dozen agents appending at once all land."""
 LOCK_POLL_SECONDS = 0.02
+STALE_TEMP_SECONDS = 3600.0
+"""A temp file of ours older than this was left by a run that was killed: the next write
+removes it (a live run's temp file lives for seconds)."""
+TEMP_SUFFIX = ".tmp"
 
 log = logging.getLogger("sheetlog")
 
 
 class LocalBackend(Backend):
     """A log kept in one .xlsx file."""
+
+    chars_per_cell = XLSX_CHARS_PER_CELL
 
     def __init__(self, path: Path) -> None:
         self.path = path.expanduser().resolve()
@@ -87,22 +96,30 @@ class LocalBackend(Backend):
 
     def _acquire(self) -> None:
         """Take the workbook's lock (a lock file beside it, on Linux, macOS and Windows);
-        writers queue for it up to ``LOCK_WAIT_SECONDS``."""
+        writers queue for it up to ``LOCK_WAIT_SECONDS``. While there is no workbook there
+        is nothing to guard: the first write takes the lock (and makes the folder), so a
+        command given a mistyped path leaves neither a lock file nor a folder behind."""
         self._lock_depth += 1
-        if self._lock_depth > 1:
+        if self._lock_depth > 1 or not self.path.exists():
             return
+        try:
+            self._take_lock()
+        except BaseException:
+            self._lock_depth -= 1
+            raise
+
+    def _take_lock(self) -> None:
         lock_path = self.path.with_name(f".{self.path.name}.sheetlog-lock")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(lock_path)
+            if not self.path.parent.exists():  # a new workbook (init) in a new folder
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(lock_path, mode=new_file_mode() | 0o600)  # teammates' runs too
             lock.acquire(timeout=LOCK_WAIT_SECONDS, poll_interval=LOCK_POLL_SECONDS)
         except Timeout:
-            self._lock_depth -= 1
             raise LockedError(
                 f"another sheetlog run is using {self.path}; try again when it ends"
             ) from None
         except OSError as exc:
-            self._lock_depth -= 1
             raise AccessError(f"cannot open {lock_path}: {exc.strerror}") from exc
         self._lock = lock
 
@@ -174,7 +191,10 @@ class LocalBackend(Backend):
 
     def write(self, ops: Sequence[Op]) -> None:
         with self.transaction():
+            if self._lock is None:  # the workbook is new: guard it from now on
+                self._take_lock()
             self._refuse_if_open_elsewhere()
+            self._refuse_if_read_only()
             source = self._source
             if self._book is None and source.exists() and xlsxpatch.patchable(ops):
                 self._note_stamp()
@@ -203,6 +223,9 @@ class LocalBackend(Backend):
         try:
             with handle:
                 xlsxpatch.patch(self._source, handle, ops)
+        except OSError as exc:  # a full disk, a file gone unreadable
+            target.unlink(missing_ok=True)
+            raise self._cannot_write(exc) from exc
         except BaseException:
             target.unlink(missing_ok=True)
             raise
@@ -221,11 +244,48 @@ class LocalBackend(Backend):
                 " nothing was written, run again"
             )
 
+    def _refuse_if_read_only(self) -> None:
+        """A workbook someone made read-only is not replaced behind their back."""
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            return
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+            self.path, os.W_OK
+        ):
+            raise AccessError(f"{self.path} is read-only; nothing was written")
+
     def _temp(self) -> Any:
         """A new temp file beside the workbook (same folder: ``os.replace`` stays atomic)."""
-        return tempfile.NamedTemporaryFile(
-            dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".tmp", delete=False
+        try:
+            return tempfile.NamedTemporaryFile(
+                dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=TEMP_SUFFIX, delete=False
+            )
+        except OSError as exc:
+            raise AccessError(
+                f"cannot write in {self.path.parent}: {exc.strerror}; nothing was written"
+            ) from exc
+
+    def _cannot_write(self, exc: OSError) -> AccessError:
+        return AccessError(f"cannot write {self.path}: {exc.strerror or exc}; nothing was written")
+
+    def _sweep_stale_temps(self) -> None:
+        """Remove the temp files of this workbook that a killed run left behind."""
+        name = re.compile(
+            re.escape(f".{self.path.stem}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX)
         )
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if name.fullmatch(entry.name) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    log.info("removed %s, left by an interrupted run", entry.path)
+            except OSError:
+                continue
 
     def _saved(self, book: Workbook) -> Path:
         """Save ``book`` (charts drawn afresh) to a temp file, which replaces any pending one."""
@@ -236,6 +296,9 @@ class LocalBackend(Backend):
         try:
             with handle:
                 xlsxbook.save_book(book, handle)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise self._cannot_write(exc) from exc
         except BaseException:
             target.unlink(missing_ok=True)
             raise
@@ -244,16 +307,23 @@ class LocalBackend(Backend):
         return target
 
     def _replace(self, pending: Path) -> None:
-        """Make ``pending`` the workbook: fsync it, keep the mode, rename, fsync the folder."""
+        """Make ``pending`` the workbook: fsync it, keep the mode (a new workbook gets the
+        umask's, as any new file would: temp files are private), rename, fsync the folder."""
         try:
             with open(pending, "rb+") as handle:
                 os.fsync(handle.fileno())
             if self.path.exists():
                 os.chmod(pending, self.path.stat().st_mode & 0o777)
+            else:
+                os.chmod(pending, new_file_mode())
             os.replace(pending, self.path)
+        except OSError as exc:
+            pending.unlink(missing_ok=True)
+            raise self._cannot_write(exc) from exc
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
+        self._sweep_stale_temps()
         if hasattr(os, "O_DIRECTORY"):  # POSIX: make the rename itself durable
             dir_fd = os.open(self.path.parent, os.O_RDONLY)
             try:
@@ -286,6 +356,14 @@ def _charts_lost(source: Path) -> bool:
     charted = chart_tabs(settings)
     titles = set(xlsxpatch.titles(source))
     return bool((charted & titles) - xlsxpatch.drawn(source))
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under the process umask (read by setting it, the only
+    portable way, and putting it back): a shared folder's teammates can open it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

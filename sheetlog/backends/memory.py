@@ -32,9 +32,10 @@ from ..ops import (
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
-    comparable,
+    refuse_merged,
+    unchanged_rows,
 )
-from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from ..sheetdata import XLSX_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, narrowed
 from .base import Backend
 
 
@@ -47,14 +48,20 @@ class Sheet:
     layout: Layout = field(default_factory=lambda: Layout(header=[]))
     marked: set[tuple[int, int]] = field(default_factory=set)
     """(sheet row, 0-based column) of the highlighted cells."""
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Colours (RRGGBB) people gave cells, by (sheet row, 0-based column): flags leave them."""
     bold: set[tuple[int, int]] = field(default_factory=set)
     widths: dict[int, int] = field(default_factory=dict)
     number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     charts: list[AddChart] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    """Merged ranges (A1), as a test sets them: the memory backend never merges cells."""
 
 
 class MemoryBackend(Backend):
     """A log in a dict of tabs, in tab order."""
+
+    chars_per_cell = XLSX_CHARS_PER_CELL  # the smaller limit: what passes here fits both
 
     def __init__(self, location: str = "memory:") -> None:
         self.location = location
@@ -78,6 +85,7 @@ class MemoryBackend(Backend):
             probed: dict[str, Tab] = {}
             for index, (title, sheet) in enumerate(self.sheets.items()):
                 tab = Tab(title, [], sheet.hidden, index, sheet.layout.frozen_rows)
+                tab.merged = tuple(sheet.merged)
                 if scope.wants(title):
                     rows = [list(row) for row in _ragged(sheet.rows)]
                     tab.rows = narrowed(rows, scope.columns_of(title))
@@ -172,16 +180,16 @@ def _apply(sheets: dict[str, Sheet], op: Op) -> None:
             for r, cells in enumerate(appended):
                 for c, cell in enumerate(cells):
                     _put(sheet, start + r, c, cell)
-        case DeleteRowsIfUnchanged(tab=tab, rows=rows):
+        case DeleteRowsIfUnchanged(tab=tab, rows=rows, at=at):
             sheet = _sheet(sheets, tab)
-            expected = {comparable(row) for row in rows}
-            kept = [sheet.rows[0]] if sheet.rows else []
-            kept += [row for row in sheet.rows[1:] if comparable(row) not in expected]
-            sheet.rows = kept
+            refuse_merged(sheet.merged, tab, "deleting rows")
+            doomed = unchanged_rows({n: row for n, row in enumerate(sheet.rows[1:], 2)}, rows, at)
+            sheet.rows = [row for n, row in enumerate(sheet.rows, 1) if n not in doomed]
         case MarkCells(tab=tab, row=row, cols=cols, on=on):
-            marked = _sheet(sheets, tab).marked
+            sheet = _sheet(sheets, tab)
             for col in cols:
-                (marked.add if on else marked.discard)((row, col))
+                if (row, col) not in sheet.fills:  # a person's colour: left as it is
+                    (sheet.marked.add if on else sheet.marked.discard)((row, col))
         case FreezeHeader(tab=tab):
             _sheet(sheets, tab).layout.frozen_rows = 1
         case ProtectHeader(tab=tab):

@@ -46,7 +46,9 @@ from ..ops import (
     SetNumberFormat,
     SetTextFormat,
     SetWidth,
-    comparable,
+    flag_may_paint,
+    refuse_merged,
+    unchanged_rows,
 )
 from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
 from ..workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
@@ -94,6 +96,7 @@ def book_snapshot(book: Workbook, scope: Scope) -> Snapshot:
                 frozen_rows=_frozen_rows(sheet),
                 grid_rows=sheet.max_row,
                 grid_columns=sheet.max_column,
+                merged=_merged(sheet),
             )
         elif scope.probes(title):
             probed[title] = Tab(title, [], sheet.sheet_state != "visible", index)
@@ -145,6 +148,11 @@ def _sheet_rows(sheet: Worksheet, limit: int | None = None) -> list[list[CellVal
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _merged(sheet: Worksheet) -> tuple[str, ...]:
+    """The sheet's merged ranges in A1 notation."""
+    return tuple(str(box) for box in sheet.merged_cells.ranges)
 
 
 def _frozen_rows(sheet: Worksheet) -> int:
@@ -218,6 +226,23 @@ def _last_content_row(sheet: Worksheet) -> int:
     return 0
 
 
+def _no_room(sheet: Worksheet, last: int, count: int) -> str:
+    """Why ``count`` rows do not fit below row ``last``, the sheet's last with a value."""
+    where = next(
+        (
+            f"{get_column_letter(col)}{last} holds {cell.value!r}"
+            for col in range(1, sheet.max_column + 1)
+            if (cell := sheet._cells.get((last, col))) is not None and cell.value not in (None, "")
+        ),
+        f"row {last} holds a value",
+    )
+    rows = "a row" if count == 1 else f"{count} rows"
+    return (
+        f'no room for {rows} in the "{sheet.title}" tab: {where}, and a workbook ends at'
+        f" row {LAST_ROW}; delete that value (or archive rows) and run again; nothing was written"
+    )
+
+
 def apply(book: Workbook, op: Op) -> None:
     """Apply one op to the in-memory workbook."""
     if isinstance(op, DeleteTab | AddTab):
@@ -261,6 +286,8 @@ def _set_cells(op: SetCells, sheet: Worksheet, book: Workbook) -> None:
 @_apply_to_sheet.register
 def _append_rows(op: AppendRows, sheet: Worksheet, book: Workbook) -> None:
     start = _last_content_row(sheet) + 1
+    if start + len(op.rows) - 1 > LAST_ROW:
+        raise ConfigError(_no_room(sheet, start - 1, len(op.rows)))
     for r, cells in enumerate(op.rows):
         for c, cell in enumerate(cells):
             _set(sheet, start + r, c, cell)
@@ -268,19 +295,28 @@ def _append_rows(op: AppendRows, sheet: Worksheet, book: Workbook) -> None:
 
 @_apply_to_sheet.register
 def _delete_unchanged(op: DeleteRowsIfUnchanged, sheet: Worksheet, book: Workbook) -> None:
-    expected = {comparable(row) for row in op.rows}
-    doomed = {
-        number
-        for number, values in enumerate(_sheet_rows(sheet)[1:], 2)
-        if comparable(values) in expected
-    }
-    _delete_rows(sheet, doomed)
+    refuse_merged(_merged(sheet), sheet.title, "deleting rows")  # merges stay where they are
+    current = dict(enumerate(_sheet_rows(sheet)[1:], 2))
+    _delete_rows(sheet, unchanged_rows(current, op.rows, op.at))
 
 
 @_apply_to_sheet.register
 def _mark_cells(op: MarkCells, sheet: Worksheet, book: Workbook) -> None:
     for col in op.cols:
-        sheet.cell(row=op.row, column=col + 1).fill = _fill(op.on)
+        cell = sheet.cell(row=op.row, column=col + 1)
+        if flag_may_paint(_fill_rgb(cell.fill), MARK_COLOR, op.on):  # a person's colour stays
+            cell.fill = _fill(op.on)
+
+
+def _fill_rgb(fill: PatternFill) -> str | None:
+    """A cell's fill: None for none, ``RRGGBB`` for a solid colour, else its kind."""
+    kind = getattr(fill, "fill_type", None) or getattr(fill, "type", None)
+    if kind in (None, "none"):
+        return None
+    colour = getattr(fill, "fgColor", None)
+    if kind == "solid" and colour is not None and colour.type == "rgb" and colour.rgb:
+        return str(colour.rgb)[-6:].upper()
+    return str(kind)
 
 
 @_apply_to_sheet.register

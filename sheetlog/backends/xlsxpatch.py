@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from ..ops import AddTab, AppendRows, MarkCells, Op, SetCells
+from ..ops import AddTab, AppendRows, MarkCells, Op, SetCells, flag_may_paint
 from ..sheetdata import CellValue
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -348,7 +348,10 @@ class _Book:
 
     def _mark(self, sheet: _Sheet, row: int, col: int, on: bool) -> None:
         cell = sheet.cell(row, col, create=False)
-        style = self.styles.fill(_style(cell) if cell is not None else 0, on)
+        current = _style(cell) if cell is not None else 0
+        if not flag_may_paint(self.styles.fill_rgb(current), MARK_RGB[-6:], on):
+            return  # a colour of a person's: never replaced, never cleared
+        style = self.styles.fill(current, on)
         if cell is None and style:
             cell = sheet.cell(row, col, create=True)
         if cell is not None:
@@ -801,6 +804,20 @@ class _Styles:
     def bold(self, style: int) -> int:
         """The format ``style`` with a bold font."""
         return self._derive(style, "bold", self._embolden)
+
+    def fill_rgb(self, style: int) -> str | None:
+        """The fill of format ``style``: None for none, ``RRGGBB`` for a solid colour, and
+        for anything else (a pattern, a gradient, a theme colour) its kind."""
+        fill = self._fills[int(self._formats[style].get("fillId", "0"))]
+        pattern = fill.find(_tag("patternFill"))
+        if pattern is None:
+            return "gradient" if len(fill) else None
+        kind = pattern.get("patternType")
+        if kind in (None, "none"):
+            return None
+        colour = pattern.find(_tag("fgColor"))
+        rgb = colour.get("rgb") if colour is not None else None
+        return rgb[-6:].upper() if kind == "solid" and rgb else kind
 
     def fill(self, style: int, on: bool) -> int:
         """The format ``style`` with the mark fill (``on``) or no fill."""

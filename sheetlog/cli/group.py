@@ -4,32 +4,42 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import SheetlogError
+from ..sheetdata import escape_unstorable
 
 if TYPE_CHECKING:
     from ..log import SupportLog
 
 F = TypeVar("F", bound=Callable[..., Any])
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class CommandFailed(click.ClickException):
     """A SheetlogError as click shows it: one line, the error's own exit code."""
 
     def __init__(self, error: SheetlogError) -> None:
-        super().__init__(str(error))
+        super().__init__(escape_unstorable(str(error)))  # printable, whatever it quotes
         self.exit_code = error.exit_code  # type: ignore[misc]  # click declares it per class
 
     def show(self, file: Any = None) -> None:
         click.echo(f"sheetlog: {self.format_message()}", err=True)
 
 
+class UsageLine(click.UsageError):
+    """A usage error (bad option value, missing argument) as one line; exit 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"sheetlog: {self.format_message()}", err=True)
+
+
 class SheetlogGroup(click.Group):
-    """Translates library errors at one place, for every command."""
+    """Translates library errors and usage errors at one place, for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -38,6 +48,10 @@ class SheetlogGroup(click.Group):
             if ctx.params.get("debug"):
                 raise
             raise CommandFailed(exc) from exc
+        except click.UsageError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise UsageLine(exc.format_message(), exc.ctx) from exc
 
 
 def target_options(command: F) -> F:
@@ -80,8 +94,10 @@ def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented JSON."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Print ``data`` as indented JSON; a lone surrogate (refused input it quotes) is
+    written as its ``\\udc00`` escape, the only form UTF-8 output can carry."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    click.echo(_SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text))
 
 
 @click.group(cls=SheetlogGroup, context_settings={"help_option_names": ["-h", "--help"]})

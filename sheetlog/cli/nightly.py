@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import ConfigError
+from ..formats import check_output
+from ..target import parse_target
 from .group import cli, emit_json, format_option, open_log, target_options
+from .params import AGE, DAYS
 
 if TYPE_CHECKING:
     from ..validation import ValidationReport
@@ -27,7 +32,7 @@ if TYPE_CHECKING:
 @click.option("--strict", is_flag=True, help="Warnings count as errors for the exit status.")
 @click.option(
     "--stale-days",
-    type=click.IntRange(min=0),
+    type=DAYS,
     default=14,
     show_default=True,
     help="Warn about tickets open for more than this many days.",
@@ -78,6 +83,8 @@ def validate(
     """
     if fix and no_flag:
         raise click.UsageError("--fix writes to the sheet, so it cannot go with --no-flag")
+    if report_file:  # refused before anything is read or written
+        check_output(Path(report_file), "json", "--report", parse_target(sheet).path)
     with open_log(sheet, credentials) as support_log:
         report = support_log.validate(
             fix=fix, flag=not no_flag, strict=strict, stale_days=stale_days
@@ -152,9 +159,9 @@ def show_validation(report: ValidationReport) -> None:
 @target_options
 @click.option(
     "--older-than",
+    type=AGE,
     default="7d",
     show_default=True,
-    metavar="AGE",
     help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
@@ -167,7 +174,7 @@ def show_validation(report: ValidationReport) -> None:
 def archive(
     sheet: str | None,
     credentials: str | None,
-    older_than: str,
+    older_than: timedelta,
     dry_run: bool,
     archive_to: str | None,
     output: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,12 +46,18 @@ def given_values(fields: tuple[str, ...], json_text: str | None) -> dict[str, An
         text = sys.stdin.read()
     values: dict[str, Any] = {}
     if text is not None and text.strip():
+        from ..records import doubled_key, json_problem, load_json
+
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint="--json") from None
+            data = load_json(text)
+        except (ValueError, RecursionError) as exc:
+            why = json_problem(exc)
+            raise click.BadParameter(f"not valid JSON ({why})", param_hint="--json") from None
         if not isinstance(data, dict):
             raise click.BadParameter("must be a JSON object", param_hint="--json")
+        doubled = doubled_key(data)
+        if doubled is not None:
+            raise doubled  # bad input, exit 1: which of the two values was meant is a guess
         nested = [key for key, value in data.items() if isinstance(value, list | dict)]
         if nested:
             raise click.BadParameter(
@@ -189,6 +194,13 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
     type=click.Choice(IMPORT_FORMATS),
     help="Default: from the extension (.csv, .json, .jsonl); stdin is guessed from its start.",
 )
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    callback=lambda ctx, param, value: _delimiter(value),
+    help="The CSV field separator (default \",\"): \";\" for a semicolon-delimited file, as"
+    ' Excel saves CSV where the decimal mark is a comma; "tab" for tab-separated.',
+)
 @format_option
 def import_(
     sheet: str | None,
@@ -197,6 +209,7 @@ def import_(
     maps: tuple[str, ...],
     all_or_nothing: bool,
     input_format: str | None,
+    delimiter: str | None,
     output: str,
 ) -> None:
     """Add the rows of a CSV, JSON array or JSON Lines file (e.g. a helpdesk export).
@@ -213,6 +226,7 @@ def import_(
       sheetlog import export.csv --map "Subject=Issue Summary" --map "Requester=Customer"
       sheetlog import tickets.jsonl --all-or-nothing --format json
       helpdesk-export | sheetlog import - --input-format jsonl
+      sheetlog import export-de.csv --delimiter ';'
     """
     from ..records import read_records
 
@@ -222,7 +236,7 @@ def import_(
         if not sep or not source.strip():
             raise click.BadParameter(f'"{entry}" is not FROM=COLUMN', param_hint="--map")
         mapping[source.strip()] = target.strip()
-    records = read_records(file, input_format)
+    records = read_records(file, input_format, delimiter)
     with (
         open_log(sheet, credentials) as support_log,
         progress_bar(len(records), "Checking rows") as progress,
@@ -240,6 +254,16 @@ def import_(
         _print_import(result, all_or_nothing)
     if not result.complete:
         click.get_current_context().exit(1)
+
+
+def _delimiter(value: str | None) -> str | None:
+    """``--delimiter``: one character; "tab" or "\\t" for a tab."""
+    if value is None:
+        return None
+    value = "\t" if value.lower() in ("tab", "\\t") else value
+    if len(value) != 1:
+        raise click.BadParameter(f"{value!r} is not one character", param_hint="--delimiter")
+    return value
 
 
 def _import_json(result: ImportResult) -> dict[str, Any]:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..formats import EXPORT_FORMATS, EXPORT_TABS, ExportFormat, ExportTabs
 from .group import cli, emit_json, format_option, open_log, target_options
+from .params import DAY, DAYS, MONTH, check_span
+
+if TYPE_CHECKING:
+    from ..periods import Month
 
 
 @cli.command()
 @target_options
 @click.option(
     "--month",
-    metavar="YYYY-MM",
+    type=MONTH,
     help="The month to sum up. Default: last month, in the log's timezone.",
 )
 @click.option(
@@ -22,7 +28,7 @@ from .group import cli, emit_json, format_option, open_log, target_options
 )
 @format_option
 def summary(
-    sheet: str | None, credentials: str | None, month: str | None, no_write: bool, output: str
+    sheet: str | None, credentials: str | None, month: Month | None, no_write: bool, output: str
 ) -> None:
     """Sum up a month for managers, and write it to the tab "Summary YYYY-MM".
 
@@ -64,8 +70,8 @@ def summary(
     "--status", multiple=True, metavar="STATUS", help="This status (repeat for either of several)."
 )
 @click.option("--tag", metavar="TAG", help="Rows carrying this tag.")
-@click.option("--from", "since", metavar="YYYY-MM-DD", help="Contact Start on or after this day.")
-@click.option("--to", "until", metavar="YYYY-MM-DD", help="Contact Start on or before this day.")
+@click.option("--from", "since", type=DAY, help="Contact Start on or after this day.")
+@click.option("--to", "until", type=DAY, help="Contact Start on or before this day.")
 @click.option("--text", metavar="TEXT", help="Words in the summary or notes (any case).")
 @click.option("--history", is_flag=True, help="Add the Audit lines that name each ticket.")
 @format_option
@@ -77,8 +83,8 @@ def find(
     agent: str | None,
     status: tuple[str, ...],
     tag: str | None,
-    since: str | None,
-    until: str | None,
+    since: date | None,
+    until: date | None,
     text: str | None,
     history: bool,
     output: str,
@@ -99,6 +105,7 @@ def find(
     """
     from ..queries_report import render_find
 
+    check_span(since, until)
     with open_log(sheet, credentials) as support_log:
         found = support_log.find(
             ticket, customer, agent, status, tag, since, until, text, history=history
@@ -113,14 +120,14 @@ def find(
 @target_options
 @click.option(
     "--days",
-    type=click.IntRange(min=0),
+    type=DAYS,
     default=0,
     show_default=True,
     help="Also list follow-ups due within this many days after today.",
 )
 @click.option(
     "--today",
-    metavar="YYYY-MM-DD",
+    type=DAY,
     help="Count from this day instead of today in the log's timezone (for scripts).",
 )
 @format_option
@@ -130,7 +137,7 @@ def followups(
     sheet: str | None,
     credentials: str | None,
     days: int,
-    today: str | None,
+    today: date | None,
     output: str,
 ) -> None:
     """List open tickets whose follow-up is overdue or due, grouped by agent.
@@ -143,12 +150,10 @@ def followups(
       sheetlog followups --days 3
       sheetlog followups --format json || mail -s "Overdue callbacks" team@example.com
     """
-    from ..queries import parse_day
     from ..queries_report import render_followups
 
-    day = parse_day(today, "today")
     with open_log(sheet, credentials) as support_log:
-        result = support_log.followups(days=days, today=day)
+        result = support_log.followups(days=days, today=today)
     if output == "json":
         emit_json(result.to_dict())
     else:
@@ -190,8 +195,8 @@ def status(sheet: str | None, credentials: str | None, output: str) -> None:
     show_default=True,
     help="Export Log, the archive tabs, or both.",
 )
-@click.option("--from", "since", metavar="YYYY-MM-DD", help="Contact Start on or after this day.")
-@click.option("--to", "until", metavar="YYYY-MM-DD", help="Contact Start on or before this day.")
+@click.option("--from", "since", type=DAY, help="Contact Start on or after this day.")
+@click.option("--to", "until", type=DAY, help="Contact Start on or before this day.")
 @click.option(
     "--format",
     "fmt",
@@ -209,8 +214,8 @@ def export(
     sheet: str | None,
     credentials: str | None,
     tabs: ExportTabs,
-    since: str | None,
-    until: str | None,
+    since: date | None,
+    until: date | None,
     fmt: ExportFormat | None,
     output: Path | None,
     redact: bool,

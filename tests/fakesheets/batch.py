@@ -308,6 +308,19 @@ def delete_duplicates(book: Spreadsheet, req: Json) -> Json:
     return {"deleteDuplicates": {"duplicatesRemovedCount": removed}}
 
 
+@kind("mergeCells")
+def merge_cells(book: Spreadsheet, req: Json) -> None:
+    sheet, b = book.grid_range(req.get("range") or {})
+    how = req.get("mergeType") or "MERGE_ALL"
+    book.merge(sheet, b, how)
+
+
+@kind("unmergeCells")
+def unmerge_cells(book: Spreadsheet, req: Json) -> None:
+    sheet, b = book.grid_range(req.get("range") or {})
+    book.unmerge(sheet, b)
+
+
 # -- dimensions -------------------------------------------------------------------------------
 
 

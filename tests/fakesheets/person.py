@@ -43,6 +43,14 @@ class Person:
         else:
             cell.pop("note", None)
 
+    def merge(self, tab: str, a1: str) -> None:
+        """Format > Merge cells > Merge all, over an A1 range (``H2:I2``)."""
+        sheet = self._sheet(tab)
+        bounds = parse_ref(a1)
+        if bounds is None:
+            raise ValueError(f"not a range: {a1!r}")
+        self._book().merge(sheet, sheet.clamp(bounds))
+
     def insert_rows(self, tab: str, before_row: int, rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows above 1-based ``before_row`` and type ``rows`` into them."""
         sheet = self._sheet(tab)

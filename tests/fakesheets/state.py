@@ -41,6 +41,7 @@ class Sheet:
     conditional_formats: list[Json] = field(default_factory=list)
     protected_ranges: list[Json] = field(default_factory=list)
     charts: list[Json] = field(default_factory=list)
+    merges: list[Json] = field(default_factory=list)
     # the row lists and cell dicts private to this Sheet, by id (held, so no id is reused);
     # others may be shared with a clone's origin, or between cells
     _owned: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
@@ -84,6 +85,7 @@ class Sheet:
             clone(self.conditional_formats),
             clone(self.protected_ranges),
             clone(self.charts),
+            clone(self.merges),
         )
 
     def own(self, r: int) -> list[Json]:
@@ -475,6 +477,56 @@ class Spreadsheet:
         sheet.reorder(dim, order)
         self.remap(sheet.id, dim, {old: new for new, old in enumerate(order)})
 
+    def merge(self, sheet: Sheet, b: Bounds, how: str = "MERGE_ALL") -> None:
+        """Merge the cells of clamped bounds ``b`` (one merge, or one a column or a row);
+        each merge keeps its top-left value, the other values go (formats stay)."""
+        r0, r1, c0, c1 = b.r0 or 0, b.r1 or 0, b.c0 or 0, b.c1 or 0
+        if how == "MERGE_COLUMNS":
+            boxes = [Bounds(r0, r1, c, c + 1) for c in range(c0, c1)]
+        elif how == "MERGE_ROWS":
+            boxes = [Bounds(r, r + 1, c0, c1) for r in range(r0, r1)]
+        else:
+            boxes = [Bounds(r0, r1, c0, c1)]
+        boxes = [box for box in boxes if not box.single_cell]
+        if not boxes:
+            raise RequestError("Must merge more than one cell.")
+        for merge in sheet.merges:
+            m = _bounds(merge)
+            if (m.r0 or 0) < r1 and r0 < (m.r1 or 0) and (m.c0 or 0) < c1 and c0 < (m.c1 or 0):
+                raise RequestError("You can't merge cells that overlap an existing merge.")
+        for box in boxes:
+            for r in range(box.r0 or 0, box.r1 or 0):
+                for c in range(box.c0 or 0, box.c1 or 0):
+                    if (r, c) != (box.r0, box.c0) and not cells.is_blank(sheet.get(r, c)):
+                        cell = sheet.cell(r, c)
+                        for key in cells.VALUE_KEYS:
+                            cell.pop(key, None)
+            sheet.merges.append(
+                {
+                    "sheetId": sheet.id,
+                    "startRowIndex": box.r0,
+                    "endRowIndex": box.r1,
+                    "startColumnIndex": box.c0,
+                    "endColumnIndex": box.c1,
+                }
+            )
+        sheet.trim()
+
+    def unmerge(self, sheet: Sheet, b: Bounds) -> None:
+        """Undo every merge inside clamped bounds ``b``; one only partly inside is an error."""
+        kept = []
+        for merge in sheet.merges:
+            m = _bounds(merge)
+            inside = (b.r0 or 0) <= (m.r0 or 0) and (m.r1 or 0) <= (b.r1 or 0)
+            inside = inside and (b.c0 or 0) <= (m.c0 or 0) and (m.c1 or 0) <= (b.c1 or 0)
+            meets = (m.r0 or 0) < (b.r1 or 0) and (b.r0 or 0) < (m.r1 or 0)
+            meets = meets and (m.c0 or 0) < (b.c1 or 0) and (b.c0 or 0) < (m.c1 or 0)
+            if meets and not inside:
+                raise RequestError("The range must not partially span a merge.")
+            if not inside:
+                kept.append(merge)
+        sheet.merges = kept
+
     def sort_rows(self, sheet: Sheet, b: Bounds, specs: list[tuple[int, bool]]) -> None:
         """Sort rows b.r0..b.r1 over columns b.c0..b.c1; row metadata moves with its row."""
         r0, r1, c0, c1 = b.r0 or 0, b.r1 or 0, b.c0 or 0, b.c1 or 0
@@ -528,6 +580,12 @@ class Spreadsheet:
             if rule["ranges"]:
                 rules.append(rule)
         sheet.conditional_formats = rules
+        merges = []
+        for merge in sheet.merges:  # a merge moves with its cells; one left a single cell goes
+            moved = _shift_grid(merge, sheet_id, dim, op)
+            if moved is not None and not _bounds(moved).single_cell:
+                merges.append(moved)
+        sheet.merges = merges
         named = []
         for nr in self.named_ranges:
             moved = _shift_grid(nr["range"], sheet_id, dim, op)
@@ -555,6 +613,7 @@ class Spreadsheet:
             ("conditionalFormats", sheet.conditional_formats),
             ("protectedRanges", sheet.protected_ranges),
             ("charts", sheet.charts),
+            ("merges", sheet.merges),
             ("developerMetadata", self.sheet_metadata(sheet.id)),
         )
         for key, items in parts:
