@@ -181,6 +181,7 @@ def test_append_costs_one_read_and_one_write(google_log: LogUnderTest) -> None:
     fake = google_log.fake
     assert fake is not None
     google_log.log.init()
+    google_log.log.append(ENTRY)  # the first row goes straight under the header
     fake.calls.clear()
     google_log.log.append(ENTRY)
     assert [c.method_id for c in fake.calls] == [
@@ -225,19 +226,21 @@ def test_a_row_typed_while_appending_is_pushed_down_not_overwritten(
     fake = google_log.fake
     assert fake is not None
     google_log.log.init()
+    first = google_log.log.append(ENTRY)  # under a lone header rows are written in place
     person = fake.person(google_log.spreadsheet_id)
     typing = {"done": False}
 
     def types_a_row(call: Any) -> None:
         if call.method_id == "spreadsheets.batchUpdate" and not typing["done"]:
             typing["done"] = True  # between sheetlog's read and its write
-            person.type("Log", "B2", "Half-typed customer")
+            person.type("Log", "B3", "Half-typed customer")
 
     fake.before_request(types_a_row)
     row = google_log.log.append(ENTRY)
     rows = google_log.values("Log")
-    assert rows[1] == stored(row)
-    assert rows[2] == [None, "Half-typed customer"]
+    assert rows[1] == stored(first)
+    assert rows[2] == stored(row)
+    assert rows[3] == [None, "Half-typed customer"]
 
 
 def test_gspread_values_append_pitfalls_do_not_apply(google_log: LogUnderTest) -> None:

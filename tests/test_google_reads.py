@@ -148,3 +148,14 @@ def test_rows_land_under_the_last_row_read_whatever_counts_as_data(
     assert tickets == ["Ticket ID", "T-03", "T-04", row["Ticket ID"], *imported.added]
     archive = reading.values("Archive 2025-09")
     assert [r[0] for r in archive] == ["Ticket ID", "T-01", "T-02"]
+
+
+def test_the_first_rows_keep_the_rules_init_provisioned(reading: LogUnderTest) -> None:
+    """Rows inserted right under a lone header would push the rules and drop-downs that
+    start at row 2 down with the rows below them: a second init would add them again."""
+    reading.log.init()
+    reading.log.append({"Customer": "Ann", "Agent": "Bo", "Issue Summary": "Late"})
+    reading.log.append({"Customer": "Cy", "Agent": "Bo", "Issue Summary": "Lost"})
+    assert reading.log.init().changes == []
+    layout = reading.log.backend.read_layout("Log")
+    assert layout is not None and layout.format_rules and layout.dropdowns

@@ -630,6 +630,12 @@ class _Requests:
             self._add_tab(AddTab(op.tab, op.header))
         sheet = self._sheet(op.tab)
         self._grow(sheet, op.after or 0, max((len(r) for r in op.rows), default=0))
+        if op.after == 1 and sheet.rows > 1:
+            # under a lone header: rows inserted there would push the rules and drop-downs
+            # that start at row 2 down with the rows below, so row 2 (blank when read) and
+            # on are written as they are
+            self._update_cells(sheet, 1, 0, op.rows)
+            return
         if op.after is not None:  # rows inserted under the last row read, then filled
             span = {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": op.after}
             below = op.after < sheet.rows  # a blank row below: take its format and drop-downs
