@@ -5,8 +5,9 @@ point and people typing, inserting and sorting while it runs:
 
 1. read every tab (one call);
 2. stage: copy the chosen rows into a hidden staging tab AND delete them from
-   Log only if they are still exactly as read (``DeleteRowsIfUnchanged``), in
-   one atomic write — a row someone edited meanwhile stays in Log;
+   Log only if they are still exactly as read, where they were read
+   (``DeleteRowsIfUnchanged``), in one atomic write — a row someone edited or
+   moved meanwhile stays in Log, and so does any row identical to one of them;
 3. read again to see which staged rows really left Log;
 4. finish: append those to their archive tabs, drop the staging tab, and write
    the Audit line, in one atomic write (with ``--archive-to``, two: the other
@@ -15,6 +16,10 @@ point and people typing, inserting and sorting while it runs:
 A pass killed after step 2 leaves rows only in the staging tab; the next pass
 finishes them first (a row already in its archive tab, or back in Log, is not
 copied again), so every row ends up exactly once in Log or in one archive tab.
+With ``--archive-to``, a pass whose write here failed after the other log's
+(a workbook whose save failed) leaves rows in Log that are already archived
+there: the next pass takes them out of Log (``landed``) instead of keeping them
+as duplicates; both count as ``finished``.
 """
 
 from __future__ import annotations

@@ -282,7 +282,10 @@ class SupportLog:
         request's advised 2 MB: then each further batch of them costs 4 more (stage,
         read, finish, read). A workbook is saved once.
         ``archive_to`` puts the archive tabs in another log (for a live sheet nearing
-        Google's cell limit), with the same guarantees.
+        Google's cell limit), with the same guarantees: this log remembers it and treats
+        its archive tabs as its own (``sheetlog.elsewhere``), and a pass whose last write
+        here failed after the rows reached it is finished by the next (``finished``).
+        Log rows may not sit under merged cells while rows move (refused, naming them).
         """
         from . import archive as archiving
 
@@ -379,15 +382,14 @@ class SupportLog:
         older_than: str | int = "24m",
         action: str = "anonymize",
         dry_run: bool = False,
-        key: bytes | None = None,
         now: datetime | None = None,
         only: Sequence[str] | None = None,
     ) -> RetentionResult:
         """Anonymize (``action="anonymize"``) or delete (``"delete"``) archive tabs whose
         month is older than the policy; one read and one atomic write. ``only`` limits the
-        pass to these tabs (the ones a person confirmed after a dry run). ``key`` is no
-        longer used: an anonymized cell derives from its row's Row Hash, so that ``verify``
-        can check it (``sheetlog.evidence.anonymized``)."""
+        pass to these tabs (the ones a person confirmed after a dry run). An anonymized
+        cell derives from its row's Row Hash, so ``verify`` checks it
+        (``sheetlog.evidence.anonymized``)."""
         from . import retention
 
         if action not in ("anonymize", "delete"):

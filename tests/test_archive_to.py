@@ -64,7 +64,7 @@ def test_archived_tickets_elsewhere_stay_unique(any_log: LogUnderTest, tmp_path:
     again = dict(zip(HEADER, entry("T-01", "Resolved", "2025-09-02 10:00 UTC"), strict=True))
     imported = log.import_rows([again])
     assert imported.added == [] and imported.skipped == [("item 1", "T-01")]
-    with pytest.raises(InvalidValue, match="T-03.*archive-2025.xlsx"):
+    with pytest.raises(InvalidValue, match=r"T-03.*archive-2025\.xlsx"):
         log.append({"Ticket ID": "T-03", "Customer": "Zed", "Agent": "S", "Issue Summary": "z"})
     any_log.log.backend.write([SetCells("Log", 3, 0, (entry("T-07", "Open"),))])
     report = log.validate(flag=False, now=NOW)
@@ -102,7 +102,7 @@ def test_a_missing_archive_workbook_is_named(any_log: LogUnderTest, tmp_path: Pa
     archived_to(tmp_path, any_log)
     (tmp_path / "archives" / "archive-2025.xlsx").unlink()
     fresh = SupportLog(any_log.log.backend)
-    with pytest.raises(ConfigError, match="archive-2025.xlsx.*missing"):
+    with pytest.raises(ConfigError, match=r"archive-2025\.xlsx.*missing"):
         fresh.find(ticket="T-01")
 
 

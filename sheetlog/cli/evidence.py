@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -88,8 +87,8 @@ def retention(
     """Apply the retention policy to archive tabs older than --older-than.
 
     --anonymize replaces the template's personal columns (customer, email,
-    phone) with a keyed digest that cannot be reversed ($SHEETLOG_ANON_KEY keeps
-    one customer's digest the same across runs); verify still passes after it.
+    phone) with a digest that cannot be reversed, derived from the row's own Row
+    Hash; verify still passes after it, and checks each anonymized cell.
 
     \b
     --delete removes whole archive tabs for good: on a terminal it lists them and
@@ -108,12 +107,9 @@ def retention(
         raise click.UsageError(
             "--delete removes whole archive tabs: add --yes to confirm (or --dry-run to list them)"
         )
-    key = os.environ.get("SHEETLOG_ANON_KEY")
     with open_log(sheet, credentials) as support_log:
         only = confirmed_tabs(support_log, older_than) if asking else None
-        result = support_log.retention(
-            older_than, action, dry_run=dry_run, key=key.encode() if key else None, only=only
-        )
+        result = support_log.retention(older_than, action, dry_run=dry_run, only=only)
     if output == "json":
         emit_json(result.to_dict())
         return

@@ -201,6 +201,8 @@ def archive(
         emit_json({**result.to_dict(), "dry_run": dry_run})
         return
     verb = "would move" if dry_run else "moved"
+    if result.finished:
+        click.echo(result.finished_line)
     for tab, moved in sorted(result.tabs.items()):
         click.echo(f"{tab}: {verb} {count(moved, 'row')}")
     click.echo(

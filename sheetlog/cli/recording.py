@@ -198,7 +198,7 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
     "--delimiter",
     metavar="CHAR",
     callback=lambda ctx, param, value: _delimiter(value),
-    help="The CSV field separator (default \",\"): \";\" for a semicolon-delimited file, as"
+    help='The CSV field separator (default ","): ";" for a semicolon-delimited file, as'
     ' Excel saves CSV where the decimal mark is a comma; "tab" for tab-separated.',
 )
 @format_option
