@@ -453,6 +453,14 @@ def _check_columns(
                 f'mapping "{source}={target}": "{target}" is not a column of the log'
                 f" ({', '.join(template.header)})"
             )
+    sources: dict[str, str] = {}
+    for key in keys:
+        column = model.column_name(mapping.get(key, key) or "") if mapping.get(key, key) else None
+        if column is not None and sources.setdefault(column, key) != key:
+            raise ConfigError(
+                f'the file\'s "{sources[column]}" and "{key}" both go to column "{column}":'
+                f' drop one (--map "{key}=") or map it elsewhere; nothing was imported'
+            )
     unknown = [
         k for k in keys if mapping.get(k, k) and model.column_name(mapping.get(k, k)) is None
     ]

@@ -88,6 +88,14 @@ def _csv_records(text: str, name: str, delimiter: str | None) -> list[Record]:
             problem = InvalidValue(
                 "(row)", ",".join(cells), f"{len(header)} fields like the header", "extra fields"
             )
+        nameless = [
+            i for i, (h, c) in enumerate(zip(header, cells, strict=False)) if c.strip() and not h
+        ]
+        if nameless:
+            raise InvalidInput(
+                f"{name}: column {nameless[0] + 1} has no header but holds values (line {line}):"
+                " name it in the header or remove it; nothing was imported"
+            )
         values = {h: c for h, c in zip(header, cells, strict=False) if h}
         records.append(Record(line, values, problem=problem))
     return records

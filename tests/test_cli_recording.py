@@ -160,3 +160,28 @@ def test_the_progress_bar_shows_only_for_long_runs_at_a_terminal(
     monkeypatch.setattr(cli_module.sys, "stderr", io.StringIO())  # a pipe or a cron job
     with progress_bar(cli_module.PROGRESS_MIN_ROWS + 1, "Checking rows") as progress:
         assert progress is None
+
+
+def test_import_refuses_values_under_a_column_without_a_header(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "in.csv").write_text(
+        "Customer,Agent,Issue Summary,\nAnn,Bo,Late,the note nobody named\n", encoding="utf-8"
+    )
+    code, _, err = run(runner, "import", str(tmp_path / "in.csv"))
+    assert code == 1
+    assert err.count("\n") == 1 and "column 4 has no header but holds values" in err
+    code, out, _ = run(runner, "find", "--customer", "Ann")
+    assert code == 0 and "No rows match" in out  # nothing was imported
+
+
+def test_import_refuses_two_sources_for_one_column(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text(
+        "Name,Email,Customer,Agent,Issue Summary\nAnn,a@x.org,ann-9,Bo,Late\n", encoding="utf-8"
+    )
+    args = ("import", str(tmp_path / "in.csv"), "--map", "Name=Customer", "--map", "Email=Customer")
+    code, _, err = run(runner, *args)
+    assert code == 2
+    assert 'both go to column "Customer"' in err and err.count("\n") == 1
+    code, out, _ = run(runner, "find", "--customer", "Ann")
+    assert code == 0 and "No rows match" in out
