@@ -1,8 +1,8 @@
 """``make bench`` (``python -m bench``) and ``make bench-quick`` (``--quick``).
 
 Runs the Google-side and local-workbook measurements as jobs, two at a time (the
-machine's cores), writes ``bench/results.md`` and ``bench/results.json``, and prints
-PASS or MISS against each target.
+machine's cores), then the queue of writers on its own; writes ``bench/results.md`` and
+``bench/results.json``, and prints PASS or MISS against each target.
 """
 
 from __future__ import annotations
@@ -23,38 +23,75 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from . import google, report
-from .google import GoogleResult
+from . import flat, google, report
+from .flat import Queue, Timing
+from .google import GoogleResult, HistoryCost
+from .history import History, history_from_json
 from .local import PASSES, Forker, LocalResult, Sample, summarize
 
 T = TypeVar("T")
 WORKERS = 2
-FULL_SIZES = (1_000, 10_000, 100_000)
-QUICK_SIZES = (1_000, 10_000)
+ACTIONS = ("archive", "summary", "load-save", "read-excel", "validate", "read-all")
+"""Every local pass and floor, longest first."""
+BIG = 100_000
 GOOGLE_SIZES = (1_000, 10_000)
-ACTIONS = ("archive", "validate", "load-save", "summary", "read-excel")  # longest first
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one mode measures."""
+
+    sizes: tuple[int, ...]  # rows in Log for the per-pass local table
+    log_rows: int  # the history workbooks: rows in Log...
+    archived: int  # ...and rows in archive tabs behind them
+    google_archived: int
+    flat_repeats: int
+    read_repeats: int
+    startup_repeats: int
+    writers: int = 12
+
+    def repeats(self, rows: int) -> int:
+        """Repeats of each local pass at ``rows``."""
+        return 1 if rows >= BIG else 5
+
+
+FULL = Plan((1_000, 10_000, BIG), 2_000, 98_000, 30_000, 7, 5, 10)
+QUICK = Plan((1_000, 10_000), 2_000, 18_000, 10_000, 3, 3, 10)
+
 NOTES = [
     "Jobs run two at a time, one per core: the Google measurements and the workbook"
-    " builds beside the timings, and every floor under the same conditions as the passes.",
-    "Repeats: the median of 5 at 1,000 and 10,000 rows; 1 at 100,000 rows, where one bare"
-    " openpyxl load+save alone takes a minute or two and `make bench` must end within"
-    " 10 minutes on 2 cores.",
+    " builds beside the timings, and every floor under the same conditions as its pass;"
+    " the queue of writers runs last, alone.",
+    "Per-pass local table: the median of 5 at 1,000 and 10,000 rows in Log; 1 at 100,000"
+    " rows, where one bare openpyxl load+save alone takes a minute or more and `make bench`"
+    " must end within 10 minutes on 2 cores.",
+    "validate's floor is python-calamine reading every tab: validate reads with it and"
+    " patches the package instead of loading and saving through openpyxl. Its other"
+    " work is checking each row (pydantic models, normalizers), so it takes several"
+    " times a bare read; its targets are now how little history adds (below), not a"
+    " ratio to a bare read.",
     "Google calls are measured at 1,000 and 10,000 rows. 100,000 rows are not sent through"
     " the in-memory fake, which copies a sheet on every write and would take longer than"
     " the whole bench; every pass's request count is built from a fixed list of requests,"
-    " the same at both sizes (import aside, below).",
+    " the same at both sizes (import and archive aside, below: they write in requests of"
+    " at most 2 MB). *received* is the bytes of the"
+    " response bodies (JSON, before any gzip on the wire).",
     "Wall times vary by a fifth or so from run to run on a shared machine (the load"
     " average at the end of the run is in results.json); each ratio compares a pass with"
-    " its floor measured in the same run on the same file.",
-    "archive beyond the floor: in a cProfile of archive on 30,000 rows, openpyxl's load"
-    " and save take 70% of the time, building the cells of the staging copy (what makes"
-    " the pass crash-safe on Google; a local workbook builds it in memory and drops it"
-    " unsaved) and of the archive copies 17%, and the checks of every row (the same as"
-    " validate's) 9%. Sparing a local workbook the staging copy needs a backend that"
-    " says its writes are atomic, a design change left for later.",
-    "Peak memory is measured in a process forked from an interpreter that has already"
-    " imported sheetlog, pandas and openpyxl, so library code pages it never touches are"
-    " not counted (some 30 MB less than a fresh `sheetlog` process).",
+    " its floor, or a workbook with history with the same one without, measured"
+    " alternately in one job in the same run.",
+    "Peak memory of a per-pass measurement is of a process forked from an interpreter that"
+    " has already imported sheetlog, pandas and openpyxl, so library code pages it never"
+    " touches are not counted (some 30 MB less than a fresh `sheetlog` process).",
+    "History workbooks: a year of logging (bench/data.py) split into the newest rows in"
+    " Log (2% typed badly) and the older ones closed in `Archive YYYY-MM` tabs by the month"
+    " of Resolved At, written with openpyxl's write-only mode on top of the tabs"
+    " `sheetlog init` makes (98,000 rows through `sheetlog archive` would take minutes);"
+    " Row Hash is left empty.",
+    "Whole processes: each command is timed from start to exit as an agent runs it"
+    " (the `sheetlog` console script; start-up included), append, update and validate on"
+    " a fresh copy of the workbook each time; peak memory is the process's own (spawned"
+    " from a bare interpreter, so the bench's memory is not counted in it).",
 ]
 
 
@@ -83,14 +120,14 @@ class Runner:
         def run() -> T:
             began = time.perf_counter()
             result = work()
-            print(
-                f"[{time.perf_counter() - self.began:6.0f} s] {label}"
-                f" ({time.perf_counter() - began:.1f} s)",
-                flush=True,
-            )
+            self.say(f"{label} ({time.perf_counter() - began:.1f} s)")
             return result
 
         return self.pool.submit(run)
+
+    def say(self, text: str) -> None:
+        """Print ``text`` with the seconds since the start."""
+        print(f"[{time.perf_counter() - self.began:6.0f} s] {text}", flush=True)
 
     def close(self) -> None:
         """Wait for every job and end the forkers."""
@@ -115,43 +152,61 @@ class Measured:
     local: list[LocalResult]
     summary_vs_save: dict[int, float]  # rows -> summary seconds / load+save seconds
     archived: dict[int, int]  # rows -> rows the Google archive pass moved
+    history: History
+    processes: list[Timing]
+    queue: Queue
+    google_history: list[HistoryCost]
 
 
-def run(quick: bool, folder: Path) -> Measured:
-    """Every measurement of the bench; the jobs are queued longest first."""
-    sizes = QUICK_SIZES if quick else FULL_SIZES
+def run(plan: Plan, folder: Path) -> Measured:
+    """Every measurement of the bench; the jobs are queued longest first, every build
+    before the jobs that wait for it."""
     runner = Runner(WORKERS)
+    big, bare = folder / "history.xlsx", folder / "no-history.xlsx"
+    sizes = str(plan.log_rows), str(plan.archived)
     try:
         builds: dict[int, Future[str]] = {}
-        passes: dict[int, Future[str]] = {}
-        for rows in sorted(sizes, reverse=True):
-            path = folder / f"log-{rows}.xlsx"
-            builds[rows] = runner.submit(
-                f"built the {rows:,}-row workbook",
-                partial(_python, "bench.local", "build", str(rows), str(path)),
-            )
-            if rows in GOOGLE_SIZES:
-                passes[rows] = runner.submit(
-                    f"Google passes at {rows:,} rows",
-                    partial(_python, "bench.google", "passes", str(rows)),
-                )
-            if rows == google.BASELINE_ROWS:
-                baselines = runner.submit(
-                    f"gspread baselines at {rows:,} rows",
-                    partial(_python, "bench.google", "baselines", str(rows)),
-                )
+        largest = max(plan.sizes)
+        builds[largest] = _build(runner, largest, folder)  # its passes take longest
+        built = {
+            flat.HISTORY: runner.submit(
+                f"built {plan.log_rows:,} rows in Log + {plan.archived:,} archived",
+                partial(_python, "bench.history", "build", *sizes, str(big)),
+            ),
+            flat.NONE: runner.submit(
+                f"built the same {plan.log_rows:,} rows in Log, no archives",
+                partial(_python, "bench.history", "bare", *sizes, str(bare)),
+            ),
+        }
+        passes = {rows: _google_passes(runner, rows) for rows in GOOGLE_SIZES[1:]}
+        baselines = runner.submit(
+            f"gspread baselines at {google.BASELINE_ROWS:,} rows",
+            partial(_python, "bench.google", "baselines", str(google.BASELINE_ROWS)),
+        )
+        google_history = runner.submit(
+            f"Google bytes with {plan.google_archived:,} archived rows",
+            partial(
+                _python, "bench.google", "history", str(plan.log_rows), str(plan.google_archived)
+            ),
+        )
+        passes[GOOGLE_SIZES[0]] = _google_passes(runner, GOOGLE_SIZES[0])
+        for rows in sorted(plan.sizes, reverse=True)[1:]:
+            builds[rows] = _build(runner, rows, folder)
         samples: dict[int, dict[str, list[Future[Sample]]]] = {}
-        for rows in sorted(sizes, reverse=True):
-            built = builds[rows], folder / f"log-{rows}.xlsx"
+        jobs: list[Future[list[Timing]]] = []
+        for rows in sorted(plan.sizes, reverse=True):
+            source = builds[rows], folder / f"log-{rows}.xlsx"
             samples[rows] = {action: [] for action in ACTIONS}
-            for repeat in range(1 if rows >= 100_000 else 5):
+            for repeat in range(plan.repeats(rows)):
                 for action in ACTIONS:
                     samples[rows][action].append(
                         runner.submit(
                             f"{action} at {rows:,} rows, repeat {repeat + 1}",
-                            partial(_timed, runner, *built, action),
+                            partial(_timed, runner, *source, action),
                         )
                     )
+                if rows == largest and repeat == 0:  # after the longest passes
+                    jobs = _history_jobs(runner, plan, built, big, bare)
         found = google.baselines_from_json(baselines.result())
         google_results = []
         archived = {}
@@ -165,12 +220,78 @@ def run(quick: bool, folder: Path) -> Measured:
             measured = samples[rows].items()
             done = {action: [f.result() for f in futures] for action, futures in measured}
             local_results += summarize(rows, done)
-            summary_vs_save[rows] = _median(done["summary"]) / _median(done["load-save"])
+            if "summary" in done:
+                summary_vs_save[rows] = _median(done["summary"]) / _median(done["load-save"])
+        processes = [timing for job in jobs for timing in job.result()]
+        history = history_from_json(built[flat.HISTORY].result())
+        costs = google.history_from_json(google_history.result())
     finally:
         runner.close()
+    runner.say(f"{plan.writers} appends at once, alone")
+    queue = flat.queue(big, history, plan.writers)
+    runner.say(f"the {plan.writers} appends ended (slowest {queue.slowest:.1f} s)")
     order = {name: n for n, name in enumerate(PASSES)}
     local_results.sort(key=lambda r: (order[r.name], r.rows))
-    return Measured(google_results, local_results, summary_vs_save, archived)
+    return Measured(
+        google_results,
+        local_results,
+        summary_vs_save,
+        archived,
+        history,
+        processes,
+        queue,
+        costs,
+    )
+
+
+def _google_passes(runner: Runner, rows: int) -> Future[str]:
+    """Queue the Google passes on a log of ``rows``."""
+    return runner.submit(
+        f"Google passes at {rows:,} rows", partial(_python, "bench.google", "passes", str(rows))
+    )
+
+
+def _build(runner: Runner, rows: int, folder: Path) -> Future[str]:
+    """Queue the build of the workbook with ``rows`` in Log."""
+    return runner.submit(
+        f"built the {rows:,}-row workbook",
+        partial(_python, "bench.local", "build", str(rows), str(folder / f"log-{rows}.xlsx")),
+    )
+
+
+def _history_jobs(
+    runner: Runner, plan: Plan, built: dict[str, Future[str]], big: Path, bare: Path
+) -> list[Future[list[Timing]]]:
+    """Queue the whole-process measurements, longest first."""
+    jobs = [
+        runner.submit(
+            f"find and status with {plan.log_rows + plan.archived:,} rows of history",
+            partial(_reads, built, big, plan.read_repeats),
+        )
+    ]
+    for name in ("validate", "append", "update"):
+        jobs.append(
+            runner.submit(
+                f"{name} with and without history",
+                partial(_flatness, built, name, big, bare, plan.flat_repeats),
+            )
+        )
+    jobs.append(runner.submit("sheetlog --help", partial(flat.startup, plan.startup_repeats)))
+    return jobs
+
+
+def _histories(built: dict[str, Future[str]]) -> dict[str, History]:
+    return {which: history_from_json(future.result()) for which, future in built.items()}
+
+
+def _flatness(
+    built: dict[str, Future[str]], name: str, big: Path, bare: Path, repeats: int
+) -> list[Timing]:
+    return flat.flatness(name, big, bare, _histories(built), repeats)
+
+
+def _reads(built: dict[str, Future[str]], big: Path, repeats: int) -> list[Timing]:
+    return flat.reads(big, _histories(built)[flat.HISTORY], repeats)
 
 
 def _median(samples: list[Sample]) -> float:
@@ -178,16 +299,22 @@ def _median(samples: list[Sample]) -> float:
 
 
 def _archive_note(results: list[GoogleResult], archived: dict[int, int]) -> str:
-    """How many rows one archive pass can move before Google refuses its largest request."""
-    rows = max(archived)
-    run = next(r for r in results if r.name == google.ARCHIVE and r.rows == rows)
-    per_row = run.cost.largest / archived[rows]
+    """How archive's calls and bytes grow: one staged batch per 2 MB of rows moved."""
+    parts = []
+    for rows in sorted(archived):
+        run = next(r for r in results if r.name == google.ARCHIVE and r.rows == rows)
+        parts.append(
+            f"{archived[rows]:,} rows moved at {rows:,} in {run.cost.calls} calls"
+            f" ({run.cost.bytes:,} bytes sent, largest request {run.cost.largest:,};"
+            f" {run.cost.received:,} bytes received)"
+        )
     return (
-        f"archive sends each moved row in its largest request ({run.cost.largest:,} bytes"
-        f" for {archived[rows]:,} rows, ~{per_row:,.0f} bytes a row). Google refuses a"
-        f" request over 10,485,760 bytes, so one pass can move about"
-        f" {10_485_760 / per_row:,.0f} rows; a first archive of a bigger backlog is done"
-        " in steps of `--older-than` (oldest first), and the nightly pass moves a day's rows."
+        "archive moves rows in batches that keep each request under Google's advised 2 MB,"
+        " each batch staged and finished on its own (4 calls): "
+        + "; ".join(parts)
+        + ". Each batch reads the Log and the archive tabs again, so what archive receives"
+        " grows with the rows moved times the size of the log; the nightly pass moves a"
+        " day's rows in one batch."
     )
 
 
@@ -199,6 +326,21 @@ def _summary_note(summary_vs_save: dict[int, float]) -> str:
         " (not in its read-only mode, which pandas uses) and save it again: that floor alone"
         " is about twice a `pandas.read_excel` of the Log tab. Against one bare openpyxl"
         f" load+save of the same file, summary takes {ratios} rows."
+    )
+
+
+def _received_note(costs: list[HistoryCost]) -> str:
+    """What validate receives per archived row: the Ticket ID column, as grid data."""
+    with_history = next(c for c in costs if c.command == "validate" and c.archived)
+    without = next(c for c in costs if c.command == "validate" and not c.archived)
+    extra = with_history.cost.received - without.cost.received
+    per_row = extra / with_history.archived
+    return (
+        f"validate reads the Ticket ID column of every archive tab: {extra:,} more bytes"
+        f" received for {with_history.archived:,} archived rows, ~{per_row:.0f} bytes a row"
+        ' (each id comes as grid data, `{"values":[{"effectiveValue":{"stringValue":'
+        "...}}]}`), against ~"
+        f"{without.cost.received / without.log_rows:.0f} bytes a Log row (its whole row)."
     )
 
 
@@ -222,26 +364,37 @@ def _import_note(results: list[GoogleResult]) -> str:
 def main() -> None:
     """Measure, write the results, print the targets; exit 1 when one is missed."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 rows only")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1,000 and 10,000 rows in Log only; 18,000 archived rows of history"
+        " (10,000 on Google) instead of 98,000 (30,000); fewer repeats",
+    )
     parser.add_argument("--out", type=Path, default=report.HERE, help="where results go")
     options = parser.parse_args()
+    plan = QUICK if options.quick else FULL
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sheetlog-bench-") as folder:
-        measured = run(options.quick, Path(folder))
-    google_results, local_results = measured.google, measured.local
+        measured = run(plan, Path(folder))
     env = report.environment(options.quick)
     env["bench_seconds"] = round(time.perf_counter() - began)
     env["load_average"] = [round(load, 2) for load in os.getloadavg()]
-    checked = report.targets(google_results, local_results)
+    flats = report.Flat(
+        measured.history, measured.processes, measured.queue, measured.google_history
+    )
+    checked = report.targets(measured.google, measured.local, flats)
     notes = [
         *NOTES,
-        _import_note(google_results),
-        _archive_note(google_results, measured.archived),
+        _import_note(measured.google),
+        _archive_note(measured.google, measured.archived),
         _summary_note(measured.summary_vs_save),
+        _received_note(measured.google_history),
     ]
     options.out.mkdir(parents=True, exist_ok=True)
-    report.write_json(options.out / "results.json", env, google_results, local_results, checked)
-    text = report.markdown(env, google_results, local_results, checked, notes)
+    report.write_json(
+        options.out / "results.json", env, measured.google, measured.local, flats, checked
+    )
+    text = report.markdown(env, measured.google, measured.local, flats, checked, notes)
     (options.out / "results.md").write_text(text)
     print()
     for target in checked:

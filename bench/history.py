@@ -228,7 +228,7 @@ def start(argv: Sequence[str]) -> Started:
     """Start ``argv`` through the launcher, with no input and its output piped."""
     handle, report = tempfile.mkstemp(prefix="sheetlog-bench-", suffix=".json")
     os.close(handle)
-    errors = tempfile.TemporaryFile()
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()
     process = subprocess.Popen(
         [sys.executable, "-S", "-c", LAUNCHER, json.dumps(list(argv)), report],
         stdin=subprocess.DEVNULL,

@@ -167,7 +167,7 @@ def _read_all(path: Path, arg: str) -> None:
 def _read_excel(path: Path, arg: str) -> None:
     import pandas as pd
 
-    pd.read_excel(path, sheet_name="Log", dtype=str)
+    pd.read_excel(path, sheet_name="Log", dtype=str, engine="openpyxl")
 
 
 def _validate(path: Path, arg: str) -> None:
