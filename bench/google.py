@@ -271,7 +271,8 @@ def archived_spreadsheet(
     rows in ``Archive YYYY-MM`` tabs, created through sheetlog's own backend write (so
     they carry its tags) and filled straight in the fake; and a ticket open in Log.
     Without ``archives``: the same Log, no archive tabs."""
-    from sheetlog.ops import AddTab
+    from sheetlog.ops import AddTab, AppendRows
+    from sheetlog.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
 
     from .history import HASH_COLUMN, archive_months, open_ticket, split
 
@@ -279,8 +280,19 @@ def archived_spreadsheet(
     _, support = _seeded(fake, live)
     months = archive_months(archived)
     header = (*HEADER, HASH_COLUMN)
-    if months:
-        support.backend.write([AddTab(title, header) for title in months])
+    if months:  # the tabs, and the index of archived Ticket IDs the archive pass keeps
+        index = [
+            line
+            for title, records in months.items()
+            for line in id_index_rows(title, 2, [r["Ticket ID"] for r in records])
+        ]
+        support.backend.write(
+            [
+                *(AddTab(title, header) for title in months),
+                AddTab(ID_INDEX_TAB, ID_INDEX_HEADER, hidden=True),
+                AppendRows(ID_INDEX_TAB, tuple(index)),
+            ]
+        )
     sid = support.backend.spreadsheet_id  # type: ignore[attr-defined]
     for title, records in months.items():
         rows = [[record[name] for name in COLUMNS] for record in records]

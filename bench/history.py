@@ -123,6 +123,7 @@ def write_workbook(
     from openpyxl.styles import Font
 
     import sheetlog
+    from sheetlog.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
 
     with tempfile.TemporaryDirectory(prefix="sheetlog-init-") as scratch:
         seed = Path(scratch) / "init.xlsx"
@@ -168,6 +169,13 @@ def write_workbook(
         sheet.append(header(sheet, (*HEADER, HASH_COLUMN)))
         for record in records:
             sheet.append([record[name] or None for name in COLUMNS])
+    if months:  # the index of archived Ticket IDs that the archive pass keeps
+        index = book.create_sheet(ID_INDEX_TAB)
+        index.sheet_state = "hidden"
+        index.append(header(index, ID_INDEX_HEADER))
+        for title, records in months.items():
+            for line in id_index_rows(title, 2, [r["Ticket ID"] for r in records]):
+                index.append(list(line))
     book.save(path)
     return months
 

@@ -40,7 +40,14 @@ from .ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells, compar
 from .provision import new_tab_ops
 from .sheetdata import CellValue, Snapshot, Tab
 from .templates import Kind, Template
-from .workbook import ARCHIVE_PREFIX, LOG_TAB, data_rows
+from .workbook import (
+    ARCHIVE_PREFIX,
+    ID_INDEX_HEADER,
+    ID_INDEX_TAB,
+    LOG_TAB,
+    data_rows,
+    id_index_rows,
+)
 
 STAGING_TAB = "_sheetlog_moving"
 STAGING_EXTRA = ("Archive Tab", "Pass")
@@ -350,6 +357,7 @@ def finish_ops(
         else:
             by_tab[row.tab].append(row)
     ops: list[Op] = []
+    index: list[tuple[str, int, str]] = []  # the archived Ticket IDs, for validate
     for title in sorted(by_tab):
         rows = sorted(by_tab[title], key=lambda r: _resolved_moment(template, r.resolved))
         existing = destination.tab(title)
@@ -364,9 +372,16 @@ def finish_ops(
         head = chain_head(existing) if existing is not None else None
         chained = chain_rows(template, header, ordered, head)
         ops.append(AppendRows(title, tuple(chained), after=last_row(existing)))
+        at = header.index(template.roles.id)
+        ids = [str(row[at]) if at < len(row) and row[at] is not None else "" for row in chained]
+        index += id_index_rows(title, last_row(existing) + 1, ids)
         result.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
         result.tabs[title] = len(rows)
         result.moved += len(rows)
+    if index:
+        if not destination.exists(ID_INDEX_TAB):
+            ops.append(AddTab(ID_INDEX_TAB, ID_INDEX_HEADER, hidden=True))
+        ops.append(AppendRows(ID_INDEX_TAB, tuple(index)))
     return ops
 
 

@@ -43,6 +43,8 @@ from .workbook import (
     AUDIT_SCOPE,
     BASE_SCOPE,
     ID_COLUMN_GUESS,
+    ID_INDEX_SCOPE,
+    ID_INDEX_TAB,
     LOG_SCOPE,
     LOG_TAB,
     SUMMARY_PREFIX,
@@ -51,6 +53,7 @@ from .workbook import (
     audit_entry,
     audit_op_ids,
     audit_tab,
+    indexed_archives,
     misplaced_ids,
     new_op_id,
     read_settings,
@@ -207,10 +210,10 @@ class SupportLog:
         from . import elsewhere
 
         if again:
-            snapshot = snapshot.merged(self.backend.read(archived_ids_scope()))
+            snapshot = snapshot.merged(self.backend.read(ID_INDEX_SCOPE))
         snapshot = _ids_where_kept(self.backend, snapshot, settings)
         for other in self._archive_logs(snapshot, archive_to):
-            theirs = other.backend.read(archived_ids_scope())
+            theirs = other.backend.read(ID_INDEX_SCOPE)
             theirs = _ids_where_kept(other.backend, theirs, settings)
             snapshot = elsewhere.joined(snapshot, theirs, other.location)
         return snapshot
@@ -293,7 +296,7 @@ class SupportLog:
         moment = now or datetime.now(UTC)
         # the archived Ticket IDs (rows repeating one are kept back as errors); the target
         # tabs themselves are read once the rows to move are known
-        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB) | archived_ids_scope()
+        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB) | ID_INDEX_SCOPE
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
             snapshot = self._archived_ids(snapshot, settings, archive_to=archive_to)
@@ -321,7 +324,8 @@ class SupportLog:
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in parts:
                 leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
-                targets = Scope.of(*sorted({row.tab for row in (*batch, *leftover)}))
+                titles = sorted({row.tab for row in (*batch, *leftover)})
+                targets = Scope.of(*titles, probe=(ID_INDEX_TAB,))
                 if batch or landed:
                     step = archiving.Stage(batch, landed, remember)
                     snapshot = self._stage(snapshot, template, step, scope | targets, result)
@@ -467,7 +471,8 @@ class SupportLog:
             )
             return
         with archive_to.backend.transaction():
-            targets = Scope.of(*sorted({row.tab for row in pending}), probe=(receipts_tab(),))
+            titles = sorted({row.tab for row in pending})
+            targets = Scope.of(*titles, probe=(receipts_tab(), ID_INDEX_TAB))
             elsewhere = archive_to.backend.read(targets)
             ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result, done)
             details = f"from {self.location}: {archiving.describe(result)}"
@@ -662,7 +667,7 @@ class SupportLog:
         if moment.tzinfo is None:
             raise ConfigError("validate needs an aware 'now' (with a time zone)")
         with self.backend.transaction():
-            snapshot, settings = self.read(LOG_SCOPE | archived_ids_scope())
+            snapshot, settings = self.read(LOG_SCOPE | ID_INDEX_SCOPE)
             snapshot = self._archived_ids(snapshot, settings)
             plan = plan_validation(
                 snapshot,
@@ -783,12 +788,21 @@ class SupportLog:
 
 
 def _ids_where_kept(backend: Backend, snapshot: Snapshot, settings: Settings) -> Snapshot:
-    """``snapshot`` (of ``backend``) with its archive tabs' Ticket IDs read again, narrowed
-    to the right column, where a tab keeps them in another column than the guess."""
-    columns = misplaced_ids(snapshot, settings.template.roles.id)
-    if columns:
-        again_scope = archived_ids_scope((ID_COLUMN_GUESS, *columns))
-        snapshot = snapshot.merged(backend.read(again_scope))
+    """``snapshot`` (of ``backend``, holding ``ID_INDEX_SCOPE``) with every archive tab's
+    Ticket IDs: from the index where it covers a tab, else read from the tab, narrowed to
+    its Ticket ID column (read again where a tab keeps it in another column)."""
+    id_column = settings.template.roles.id
+    built, uncovered = indexed_archives(snapshot, id_column)
+    snapshot = snapshot.merged(Snapshot(built))
+    if uncovered:  # tabs from before the index: their Ticket ID columns (one read)
+        read = backend.read(archived_ids_scope())
+        snapshot = snapshot.merged(Snapshot({t: read.tabs[t] for t in uncovered if t in read.tabs}))
+        columns = misplaced_ids(snapshot, id_column)
+        if columns:
+            read = backend.read(archived_ids_scope((ID_COLUMN_GUESS, *columns)))
+            snapshot = snapshot.merged(
+                Snapshot({t: read.tabs[t] for t in uncovered if t in read.tabs})
+            )
     return snapshot
 
 

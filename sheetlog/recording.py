@@ -454,10 +454,13 @@ def _check_columns(
                 f" ({', '.join(template.header)})"
             )
     sources: dict[str, str] = {}
-    for key in keys:
+    holding = {k for r in records for k, v in r.values.items() if v not in (None, "")}
+    for key in (k for k in keys if k in holding):
         column = model.column_name(mapping.get(key, key) or "") if mapping.get(key, key) else None
         if column is not None and sources.setdefault(column, key) != key:
-            raise ConfigError(
+            # a --map that doubles a column is a usage error; a file naming one twice, bad input
+            error = ConfigError if {key, sources[column]} & set(mapping) else InvalidInput
+            raise error(
                 f'the file\'s "{sources[column]}" and "{key}" both go to column "{column}":'
                 f' drop one (--map "{key}=") or map it elsewhere; nothing was imported'
             )

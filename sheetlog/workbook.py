@@ -90,6 +90,62 @@ def is_archive(tab: Tab) -> bool:
     return bool(tab.elsewhere) or is_archive_title(tab.title)
 
 
+ID_INDEX_TAB = "_sheetlog_ids"
+ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
+ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
+ID_INDEX_SCOPE = Scope.of(ID_INDEX_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
+"""The index of archived Ticket IDs, and which archive tabs there are."""
+
+
+def id_index_rows(title: str, first_row: int, ids: list[str]) -> list[tuple[str, int, str]]:
+    """Index lines for ``ids``, the Ticket IDs of ``title``'s rows from ``first_row`` on,
+    one after another: one line per cell's worth of them."""
+    lines: list[tuple[str, int, str]] = []
+    start, used = first_row, 0
+    chunk: list[str] = []
+    for offset, ticket in enumerate(ids):
+        if chunk and used + len(ticket) + 1 > ID_INDEX_CHARS:
+            lines.append((title, start, "\n".join(chunk)))
+            start, chunk, used = first_row + offset, [], 0
+        chunk.append(ticket)
+        used += len(ticket) + 1
+    if chunk:
+        lines.append((title, start, "\n".join(chunk)))
+    return lines
+
+
+def indexed_archives(snapshot: Snapshot, id_column: str) -> tuple[dict[str, Tab], list[str]]:
+    """The archive tabs there are (read or probed), as tabs holding only their Ticket ID
+    column, built from the index where it covers a tab from its first row on without a
+    gap (the archive pass indexes every row it moves); and the titles it does not cover,
+    whose Ticket IDs must be read from the tabs."""
+    present = {
+        title: tab.index
+        for title, tab in {**snapshot.probed, **snapshot.tabs}.items()
+        if is_archive_title(title)
+    }
+    spans: dict[str, list[tuple[int, list[str]]]] = {}
+    index = snapshot.tab(ID_INDEX_TAB)
+    for cells in index.rows[1:] if index is not None else []:
+        if len(cells) < 3 or str(cells[0]) not in present:
+            continue
+        try:  # Google reads every number back as a float
+            first = int(cells[1]) if isinstance(cells[1], int | float) else int(str(cells[1]))
+        except (TypeError, ValueError, OverflowError):
+            continue
+        spans.setdefault(str(cells[0]), []).append((first, str(cells[2]).split("\n")))
+    built: dict[str, Tab] = {}
+    for title, found in spans.items():
+        rows: list[list[CellValue]] = [[id_column]]
+        for first, ids in sorted(found):
+            if first != len(rows) + 1:
+                break  # a gap: rows the index does not hold
+            rows += [[ticket] for ticket in ids]
+        else:
+            built[title] = Tab(title, rows, index=present[title])
+    return built, sorted(set(present) - set(built))
+
+
 def archived_ids_scope(columns: tuple[int, ...] = (ID_COLUMN_GUESS,)) -> Scope:
     """The Ticket ID column of every archive tab (their header rows come whole)."""
     return Scope().narrowed(ARCHIVE_PREFIX, columns)

@@ -10,6 +10,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 import sheetlog
+from sheetlog.ops import AppendRows
 from sheetlog.workbook import audit_tab
 from tests.conftest import LogUnderTest, open_google
 from tests.fakesheets import FakeSheets, batch
@@ -159,3 +160,21 @@ def test_the_first_rows_keep_the_rules_init_provisioned(reading: LogUnderTest) -
     assert reading.log.init().changes == []
     layout = reading.log.backend.read_layout("Log")
     assert layout is not None and layout.format_rules and layout.dropdowns
+
+
+def test_validate_knows_archived_ids_from_the_index_the_archive_pass_keeps(
+    reading: LogUnderTest,
+) -> None:
+    archived_log(reading)
+    index = reading.values("_sheetlog_ids")
+    assert index[0] == ["Archive tab", "First row", "Ticket IDs"]
+    assert [line[0] for line in index[1:]] == ["Archive 2025-09"]
+    assert str(index[1][2]).split("\n") == ["T-01", "T-02"]
+    reading.log.backend.write([AppendRows("Log", (entry("T-02"),), after=3)])  # pasted back
+    calls(reading)
+    report = reading.log.validate(now=NOW)
+    assert calls(reading) == [READ, WRITE]  # the index, not the archive tabs, is read
+    assert any(
+        "T-02" in p.message and "Archive 2025-09" in p.message and "row 3" in p.message
+        for p in report.problems
+    ), [p.message for p in report.problems]
