@@ -335,8 +335,8 @@ class SupportLog:
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
                     self._finish_archive(snapshot, template, pending, result, archive_to, done)
-                    if len(parts) > 1:
-                        snapshot = self.read(scope)[0]
+                    # Log is as the stage's read left it; the next batch reads its targets
+                    snapshot = snapshot.without(archiving.STAGING_TAB)
         return result
 
     def _landed(

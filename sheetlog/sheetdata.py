@@ -226,6 +226,11 @@ class Snapshot:
         """This snapshot with the tabs ``other`` read added (``other`` wins on a title)."""
         return Snapshot({**self.tabs, **other.tabs}, {**self.probed, **other.probed})
 
+    def without(self, title: str) -> Snapshot:
+        """This snapshot as if ``title`` were gone (a tab the pass itself deleted)."""
+        tabs = {t: tab for t, tab in self.tabs.items() if t != title}
+        return Snapshot(tabs, {t: tab for t, tab in self.probed.items() if t != title})
+
     def position(self, title: str) -> int | None:
         """Where ``title`` stands among all tabs, when read or probed."""
         found = self.tabs.get(title) or self.probed.get(title)
