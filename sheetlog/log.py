@@ -42,6 +42,7 @@ from .workbook import (
     ARCHIVES_SCOPE,
     AUDIT_SCOPE,
     BASE_SCOPE,
+    EVERY_TAB_SIZED,
     ID_COLUMN_GUESS,
     ID_INDEX_SCOPE,
     ID_INDEX_TAB,
@@ -217,6 +218,20 @@ class SupportLog:
             theirs = _ids_where_kept(other.backend, theirs, settings)
             snapshot = elsewhere.joined(snapshot, theirs, other.location)
         return snapshot
+
+    def _archives_holding(self, snapshot: Snapshot, settings: Settings, ticket: str) -> Snapshot:
+        """``snapshot`` (holding ``ID_INDEX_SCOPE``) plus the archive tabs, here and in the
+        logs this one archives to, that may hold ``ticket`` (a ``ticket_key``), read
+        whole: those the index places it in, and those it does not cover."""
+        from . import elsewhere
+
+        found = _tabs_holding(self.backend, snapshot, settings, ticket)
+        for other in self._archive_logs(snapshot):
+            theirs = _tabs_holding(
+                other.backend, other.backend.read(ID_INDEX_SCOPE), settings, ticket
+            )
+            found = elsewhere.joined(found, theirs, other.location)
+        return Snapshot({**snapshot.tabs, **found.tabs}, dict(snapshot.probed))
 
     def _with_archives_elsewhere(self, snapshot: Snapshot, scope: Scope) -> Snapshot:
         """``snapshot`` plus the archive tabs ``scope`` reads in each log this one archives
@@ -565,20 +580,26 @@ class SupportLog:
         ``customer``, ``agent`` and ``text`` (the free-text columns) match a part of the
         cell, ignoring case; ``since``/``until`` are days (``YYYY-MM-DD``, inclusive) in the
         log's timezone. Each row object (in ``.rows``) holds its values plus ``tab`` and
-        ``row``; ``history`` adds the Audit lines that name its ticket. One read.
+        ``row``; ``history`` adds the Audit lines that name its ticket. One read; with
+        ``ticket``, two: the archived-ID index first, then only the archive tabs that
+        hold the ticket (and those the index does not cover).
         """
         from . import queries
         from .frame import log_frame
 
-        snapshot, settings = self.read(
-            LOG_SCOPE | ARCHIVES_SCOPE | (AUDIT_SCOPE if history else LOG_SCOPE)
-        )
-        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
+        audit = AUDIT_SCOPE if history else LOG_SCOPE
+        if ticket:
+            snapshot, settings = self.read(LOG_SCOPE | ID_INDEX_SCOPE | audit)
+        else:
+            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | audit)
+            snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         template = settings.template
         query = queries.Query.build(
             template, ticket, customer, agent, status, tag, since, until, text
         )
         wanted = ticket_key(query.ticket) if query.ticket else None
+        if wanted is not None:
+            snapshot = self._archives_holding(snapshot, settings, wanted)
         frame = log_frame(snapshot, template, as_typed=True, ticket=wanted)
         rows = queries.find_rows(frame, template, query)
         if history:
@@ -599,14 +620,19 @@ class SupportLog:
 
     def status(self, now: datetime | None = None) -> queries.LogStatus:
         """Rows in Log, open tickets by age, archive tabs, cells used against Google's
-        limit and the last Audit lines. One read."""
+        limit and the last Audit lines. Reads Log, Audit and the archived-ID index (archive
+        tabs are counted there, and only the tabs it does not cover are read); every other
+        tab is only sized."""
         from . import queries
         from .frame import log_frame
 
-        snapshot, settings = self.read(Scope.all())
-        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
+        scope = LOG_SCOPE | AUDIT_SCOPE | ID_INDEX_SCOPE | EVERY_TAB_SIZED
+        snapshot, settings = self.read(scope)
+        cells = queries.cells_used(snapshot)
+        snapshot = self._archived_ids(snapshot, settings)
         frame = log_frame(snapshot, settings.template, include_archives=False)
-        return queries.log_status(snapshot, frame, settings.template, now or datetime.now(UTC))
+        moment = now or datetime.now(UTC)
+        return queries.log_status(snapshot, frame, settings.template, moment, cells)
 
     def export(
         self,
@@ -785,6 +811,21 @@ class SupportLog:
                 end += len(chunk)
                 self.commit("import", [rows], LOG_TAB, span, details)
         return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
+
+
+def _tabs_holding(
+    backend: Backend, snapshot: Snapshot, settings: Settings, ticket: str
+) -> Snapshot:
+    """The archive tabs of ``backend`` where ``snapshot``'s index places ``ticket`` (a
+    ``ticket_key``), and those it does not cover, read whole (no read when none)."""
+    built, uncovered = indexed_archives(snapshot, settings.template.roles.id)
+    titles = [
+        title
+        for title, tab in built.items()
+        if any(ticket_key(cells[0]) == ticket for cells in tab.rows[1:] if cells)
+    ]
+    titles += uncovered
+    return backend.read(Scope.of(*titles)) if titles else Snapshot({})
 
 
 def _ids_where_kept(backend: Backend, snapshot: Snapshot, settings: Settings) -> Snapshot:

@@ -284,14 +284,19 @@ class LogStatus:
         }
 
 
-def log_status(
-    snapshot: Snapshot, frame: pd.DataFrame, template: Template, now: datetime
-) -> LogStatus:
-    """Rows and open tickets of Log by age at ``now``, archive tabs, cells, last Audit lines.
+def cells_used(snapshot: Snapshot) -> int:
+    """Every tab's allocated grid (rows x columns), read or probed, hidden tabs too: what
+    Google counts against its limit, not the cells holding values. Other logs' tabs
+    count in their own."""
+    tabs = {**snapshot.probed, **snapshot.tabs}.values()
+    return sum(tab.grid_rows * tab.grid_columns for tab in tabs if not tab.elsewhere)
 
-    ``cells_used`` adds up every tab's allocated grid (rows x columns), hidden tabs
-    too: that is what Google counts against its limit, not the cells holding values.
-    """
+
+def log_status(
+    snapshot: Snapshot, frame: pd.DataFrame, template: Template, now: datetime, cells: int
+) -> LogStatus:
+    """Rows and open tickets of Log by age at ``now``, archive tabs (their rows: the
+    Ticket IDs ``snapshot`` holds of each), ``cells`` in use, the last Audit lines."""
     live = frame[frame["tab"] == LOG_TAB]
     open_rows = live[~live[template.roles.status].map(template.is_closed).astype(bool)]
     opened = opened_at(open_rows, template).dropna()
@@ -304,9 +309,7 @@ def log_status(
         open=len(open_rows),
         open_by_age=by_age,
         archive_tabs={tab.title: len(data_rows(tab)) for tab in archive_tabs(snapshot)},
-        cells_used=sum(
-            tab.grid_rows * tab.grid_columns for tab in snapshot.tabs.values() if not tab.elsewhere
-        ),
+        cells_used=cells,
         cell_limit=CELL_LIMIT,
         last_changes=audit_lines(snapshot)[-LAST_CHANGES:][::-1],
         open_unknown_age=len(open_rows) - len(ages),

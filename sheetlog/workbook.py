@@ -95,6 +95,8 @@ ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
 ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
 ID_INDEX_SCOPE = Scope.of(ID_INDEX_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
 """The index of archived Ticket IDs, and which archive tabs there are."""
+EVERY_TAB_SIZED = Scope(probe_prefixes=("",))
+"""Every tab's position and size, without its rows."""
 
 
 def id_index_rows(title: str, first_row: int, ids: list[str]) -> list[tuple[str, int, str]]:

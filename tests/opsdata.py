@@ -111,16 +111,17 @@ def seed_orders(target: LogUnderTest, rows: list[tuple[str, ...]]) -> None:
     target.log.backend.write([AppendRows("Log", tuple(rows))])
 
 
-def one_read(target: LogUnderTest, action: Callable[[], T]) -> T:
-    """Run ``action`` and check it cost one read and wrote nothing (on Google: one
-    ``spreadsheets.getByDataFilter``, or one ``spreadsheets.get`` of every tab)."""
+def one_read(target: LogUnderTest, action: Callable[[], T], calls: int = 1) -> T:
+    """Run ``action`` and check it wrote nothing and, on Google, cost ``calls`` reads
+    (``spreadsheets.getByDataFilter`` or ``spreadsheets.get``)."""
     if target.fake is not None:
         target.fake.calls.clear()
     before = target.write_marker()
     result = action()
     if target.fake is not None:
-        (call,) = target.fake.calls
-        assert call.method_id in ("spreadsheets.getByDataFilter", "spreadsheets.get")
+        methods = [call.method_id for call in target.fake.calls]
+        assert len(methods) == calls, methods
+        assert set(methods) <= {"spreadsheets.getByDataFilter", "spreadsheets.get"}
     assert target.write_marker() == before
     return result
 

@@ -9,9 +9,9 @@ import pytest
 
 from sheetlog.errors import ConfigError, InvalidValue
 from sheetlog.frame import log_frame
-from sheetlog.ops import AppendRows
+from sheetlog.ops import AddTab, AppendRows
 from sheetlog.queries import Query, find_rows
-from sheetlog.sheetdata import Scope
+from sheetlog.sheetdata import Scope, Snapshot
 from sheetlog.templates import template_text
 from tests.conftest import LogUnderTest
 from tests.logdata import seed
@@ -136,3 +136,50 @@ def test_a_case_file_from_append_and_update(any_log: LogUnderTest) -> None:
     assert case["Status"] == "Resolved"
     assert [line["command"] for line in case["history"]] == ["append", "update"]
     assert "Status: Open → Resolved" in case["history"][1]["details"]
+
+
+def _scopes_read(target: LogUnderTest) -> list[Scope]:
+    """Record every scope the log's backend reads from now on."""
+    backend = target.log.backend
+    scopes: list[Scope] = []
+    read = backend.read
+
+    def recording(scope: Scope) -> Snapshot:
+        scopes.append(scope)
+        return read(scope)
+
+    backend.read = recording  # type: ignore[method-assign]
+    return scopes
+
+
+def test_an_archived_ticket_is_read_from_the_tab_the_index_places_it_in(
+    any_log: LogUnderTest,
+) -> None:
+    seed_sample(any_log)
+    tabs = {
+        title: [str(cells[0]) for cells in any_log.values(title)[1:]]
+        for title in any_log.titles()
+        if title.startswith("Archive ")
+    }
+    (home,) = [title for title, ids in tabs.items() if "T-01" in ids]
+    (other,) = set(tabs) - {home}
+    scopes = _scopes_read(any_log)
+    found = one_read(any_log, lambda: any_log.log.find(ticket="t-01"), calls=2)
+    assert [(r["Ticket ID"], r["tab"]) for r in found.rows] == [("T-01", home)]
+    assert any(scope.wants(home) for scope in scopes)
+    assert not any(scope.wants(other) for scope in scopes)
+
+
+def test_an_archive_tab_the_index_does_not_cover_is_searched_whole(
+    any_log: LogUnderTest,
+) -> None:
+    seed_sample(any_log)
+    header = tuple(str(name) for name in any_log.values("Log")[0])
+    made_by_hand = [
+        AddTab("Archive 2024-01", (*header, "Row Hash")),
+        AppendRows("Archive 2024-01", (row("T-99", "2024-01-05 10:00 UTC"),)),
+    ]
+    any_log.log.backend.write(made_by_hand)
+    found = any_log.log.find(ticket="T-99")
+    assert [(r["Ticket ID"], r["tab"]) for r in found.rows] == [("T-99", "Archive 2024-01")]
+    assert tickets(any_log.log.find(ticket="T-07").rows) == ["T-07"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import openpyxl
 from google.oauth2.credentials import Credentials
@@ -19,7 +22,8 @@ from tests.opsdata import NOW, one_read, row, seed_sample
 
 def test_figures(any_log: LogUnderTest) -> None:
     seed_sample(any_log)
-    status = one_read(any_log, lambda: any_log.log.status(now=NOW))
+    # on Google: the tabs listed with their sizes, then Log, Audit and the index read
+    status = one_read(any_log, lambda: any_log.log.status(now=NOW), calls=2)
     document = status.to_dict()
     assert list(document) == [
         "log_rows",
@@ -83,3 +87,28 @@ def test_a_warning_from_80_percent_of_googles_cell_limit(
     status = log.status(now=NOW)
     assert status.cells_used >= 8_000_000
     assert "warning: the spreadsheet is past 80% of Google's cell limit" in render_status(status)
+
+
+def test_tabs_saved_without_a_declared_size_are_measured(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    sheetlog.open(path).init()
+    book = openpyxl.load_workbook(path)
+    notes = book.create_sheet("Notes")
+    for n in range(1, 302):
+        notes.append([n, "x", None, f"note {n}"])
+    book.save(path)
+    expected = sum(sheet.max_row * sheet.max_column for sheet in book.worksheets)
+    # as a program that declares no used range (openpyxl's write-only mode) saves it
+    data = {}
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            data[name] = package.read(name)
+    stripped = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in data.items():
+            if name.startswith("xl/worksheets/sheet"):
+                content, count = re.subn(rb"<dimension [^>]*/>", b"", content)
+                stripped += count
+            package.writestr(name, content)
+    assert stripped == len(book.worksheets)
+    assert sheetlog.open(path).status(now=NOW).cells_used == expected

@@ -3,6 +3,8 @@ parsed, several times faster than openpyxl's object model and in a fraction of i
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from ..errors import ConfigError
 from ..sheetdata import CellValue, Scope, Snapshot, Tab, a1_box, narrowed
+from .xlsxpatch import used_sizes
 
 
 def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:
@@ -34,7 +37,24 @@ def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:
             tabs[title] = Tab(title, rows, hidden, index, 0, len(cells), width, _merged(sheet))
         elif scope.probes(title):
             probed[title] = Tab(title, [], hidden, index)
-    return Snapshot(tabs, probed)
+    return Snapshot(tabs, _sized(book, source, probed))
+
+
+def _sized(book: CalamineWorkbook, source: Path, probed: dict[str, Tab]) -> dict[str, Tab]:
+    """``probed`` with each tab's size: the used range its part holds, else (a package
+    the patcher cannot read) the range calamine parses."""
+    if not probed:
+        return probed
+    try:
+        sizes = used_sizes(source, probed)
+    except (ValueError, KeyError, OSError, zlib.error, zipfile.BadZipFile):
+        sizes = {}
+    for title, tab in probed.items():
+        if title not in sizes:
+            end = book.get_sheet_by_name(title).end  # the last used cell, 0-based
+            sizes[title] = (end[0] + 1, end[1] + 1) if end else (0, 0)
+        tab.grid_rows, tab.grid_columns = sizes[title]
+    return probed
 
 
 def _merged(sheet: CalamineSheet) -> tuple[str, ...]:

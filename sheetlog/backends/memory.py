@@ -86,11 +86,11 @@ class MemoryBackend(Backend):
             for index, (title, sheet) in enumerate(self.sheets.items()):
                 tab = Tab(title, [], sheet.hidden, index, sheet.layout.frozen_rows)
                 tab.merged = tuple(sheet.merged)
+                tab.grid_rows = len(sheet.rows)
+                tab.grid_columns = max(map(len, sheet.rows), default=0)
                 if scope.wants(title):
                     rows = [list(row) for row in _ragged(sheet.rows)]
                     tab.rows = narrowed(rows, scope.columns_of(title))
-                    tab.grid_rows = len(sheet.rows)
-                    tab.grid_columns = max(map(len, sheet.rows), default=0)
                     tabs[title] = tab
                 elif scope.probes(title):
                     probed[title] = tab

@@ -13,7 +13,7 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -38,6 +38,8 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MARK_RGB = "00F4CCCC"  # local.MARK_FILL, as openpyxl writes it
 FAST_ABOVE = 4 << 20  # bigger parts are deflated at level 1: 3x faster than 6, 25% larger
 MAX_ROW, MAX_COL = 1_048_576, 16_384
+HEAD_BYTES = 4_096  # a worksheet part's root and <dimension> come well within this
+TAIL_BYTES = 65_536  # enough of a part's end to hold its last row
 EMPTY_SHEET = (
     f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1"/><sheetData/></worksheet>'
 ).encode()
@@ -55,6 +57,7 @@ VALUE_TAGS = {F, V, IS}
 R_ID = f"{{{REL}}}id"
 SHEET_DATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*>")
 DIMENSION = re.compile(rb"(<(?:[\w.\-]+:)?dimension\b[^>]*?\sref\s*=\s*)([\"'])(.*?)\2")
+CELL_REF = re.compile(rb"<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d+)")
 ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)[\"']")
 BOX = re.compile(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
 PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?")
@@ -88,6 +91,38 @@ def patch(source: Path, target: BinaryIO, ops: Sequence[Op]) -> None:
 def titles(source: Path) -> list[str]:
     """The titles of the workbook's tabs, in tab order (read from workbook.xml alone)."""
     return [sheet.get("name", "") for sheet in _Book(_Package(source)).sheet_entries()]
+
+
+def used_sizes(source: Path, wanted: Collection[str]) -> dict[str, tuple[int, int]]:
+    """The rows and columns each tab of ``wanted`` uses, from A1: what its ``<dimension
+    ref>`` declares, inflating only the head of its part. A part that declares none
+    (openpyxl's write-only mode) is measured by its last cell, and its first and last
+    rows' widths."""
+    book = _Book(_Package(source))
+    found = {}
+    for title in wanted:
+        part = book.tabs.get(title)
+        name = book.package.name(part) if part is not None else None
+        if name is None:
+            continue
+        match = DIMENSION.search(book.package.head(name))
+        box = BOX.fullmatch(match.group(3).decode("ascii", "replace").upper()) if match else None
+        if box is not None:
+            right, bottom = box.group(3) or box.group(1), box.group(4) or box.group(2)
+            found[title] = (int(bottom), _column_of(right) + 1)
+        else:
+            found[title] = _measured(book.package.read(name))
+    return found
+
+
+def _measured(data: bytes) -> tuple[int, int]:
+    """A worksheet's rows (its last cell's) and columns (the widest of its first and last
+    rows), from the cell references at its two ends."""
+    cells = [*CELL_REF.findall(data[:TAIL_BYTES]), *CELL_REF.findall(data[-TAIL_BYTES:])]
+    if not cells:
+        return (0, 0)
+    width = max(_column_of(letters.decode("ascii")) for letters, _ in cells) + 1
+    return (int(cells[-1][1]), width)
 
 
 def drawn(source: Path) -> set[str]:
@@ -153,6 +188,15 @@ class _Package:
         name_length, extra_length = struct.unpack_from("<HH", self.data, offset + 26)
         start = offset + 30 + name_length + extra_length
         return self.view[start : start + info.compress_size]
+
+    def head(self, name: str, size: int = HEAD_BYTES) -> bytes:
+        """The first ``size`` bytes of the member's contents (where a sheet's <dimension>
+        is), inflating no more than that."""
+        info = self._by_name[name]
+        raw = self.raw(info)
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            return zlib.decompressobj(-15).decompress(raw, size)
+        return bytes(raw[:size])
 
     def read(self, name: str) -> bytes:
         """The member's contents, inflated."""
