@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sheetlog.normalize import format_timestamp
-from sheetlog.templates import load_template
+from sheetlog.model.templates import load_template
+from sheetlog.rules.cells import format_timestamp
 
 HEADER = tuple(load_template("standard").header)
 COLUMNS = HEADER[:-1]  # every column but Validation, which sheetlog manages

@@ -22,9 +22,9 @@ from requests import PreparedRequest
 
 import sheetlog
 from sheetlog import archive as archiving
-from sheetlog.checks import LogProblem, check_log
-from sheetlog.validation import flag_text
-from sheetlog.workbook import LOG_SCOPE
+from sheetlog.model.workbook import LOG_SCOPE
+from sheetlog.passes.validate import flag_text
+from sheetlog.rules.logchecks import LogProblem, check_log
 from tests.fakesheets import FakeSheets
 
 from .data import COLUMNS, HEADER, Log, generate
@@ -271,8 +271,8 @@ def archived_spreadsheet(
     rows in ``Archive YYYY-MM`` tabs, created through sheetlog's own backend write (so
     they carry its tags) and filled straight in the fake; and a ticket open in Log.
     Without ``archives``: the same Log, no archive tabs."""
-    from sheetlog.ops import AddTab, AppendRows
-    from sheetlog.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
+    from sheetlog.model.ops import AddTab, AppendRows
+    from sheetlog.model.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
 
     from .history import HASH_COLUMN, archive_months, open_ticket, split
 

@@ -123,7 +123,7 @@ def write_workbook(
     from openpyxl.styles import Font
 
     import sheetlog
-    from sheetlog.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
+    from sheetlog.model.workbook import ID_INDEX_HEADER, ID_INDEX_TAB, id_index_rows
 
     with tempfile.TemporaryDirectory(prefix="sheetlog-init-") as scratch:
         seed = Path(scratch) / "init.xlsx"

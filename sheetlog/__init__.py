@@ -28,40 +28,40 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .archive import ArchiveResult
-    from .evidence import Verification
-    from .log import ImportResult, InitResult, SupportLog, UpdateResult, create, open
-    from .queries import Followups, Found, LogStatus
-    from .recording import Change, Record, Rejected
-    from .records import read_records
-    from .retention import RetentionResult
-    from .summary import MonthlySummary
-    from .templates import Column, Kind, Template, load_template
-    from .validation import ValidationReport
+    from .model.templates import Column, Kind, Template, load_template
+    from .passes.archive import ArchiveResult
+    from .passes.evidence import Verification
+    from .passes.importfiles import read_records
+    from .passes.queries import Followups, Found, LogStatus
+    from .passes.record import Change, Record, Rejected
+    from .passes.retention import RetentionResult
+    from .passes.summary import MonthlySummary
+    from .passes.validate import ValidationReport
+    from .supportlog import ImportResult, InitResult, SupportLog, UpdateResult, create, open
 
 _LAZY = {
-    "ArchiveResult": "archive",
-    "Change": "recording",
-    "Column": "templates",
-    "Followups": "queries",
-    "Found": "queries",
-    "ImportResult": "log",
-    "InitResult": "log",
-    "Kind": "templates",
-    "LogStatus": "queries",
-    "MonthlySummary": "summary",
-    "Record": "recording",
-    "Rejected": "recording",
-    "RetentionResult": "retention",
-    "SupportLog": "log",
-    "Template": "templates",
-    "UpdateResult": "log",
-    "ValidationReport": "validation",
-    "Verification": "evidence",
-    "create": "log",
-    "load_template": "templates",
-    "open": "log",
-    "read_records": "records",
+    "ArchiveResult": "passes.archive",
+    "Change": "passes.record",
+    "Column": "model.templates",
+    "Followups": "passes.queries",
+    "Found": "passes.queries",
+    "ImportResult": "supportlog",
+    "InitResult": "supportlog",
+    "Kind": "model.templates",
+    "LogStatus": "passes.queries",
+    "MonthlySummary": "passes.summary",
+    "Record": "passes.record",
+    "Rejected": "passes.record",
+    "RetentionResult": "passes.retention",
+    "SupportLog": "supportlog",
+    "Template": "model.templates",
+    "UpdateResult": "supportlog",
+    "ValidationReport": "passes.validate",
+    "Verification": "passes.evidence",
+    "create": "supportlog",
+    "load_template": "model.templates",
+    "open": "supportlog",
+    "read_records": "passes.importfiles",
 }
 """Each public name not defined above, and the submodule that defines it."""
 

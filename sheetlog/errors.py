@@ -19,7 +19,7 @@ boundary, and the CLI turns it into one line on stderr and an exit code.
 
 from __future__ import annotations
 
-from .sheetdata import escape_unstorable
+from .model.sheetdata import escape_unstorable
 
 
 class SheetlogError(Exception):

@@ -14,8 +14,8 @@ from google.oauth2.credentials import Credentials
 import sheetlog
 from sheetlog import SupportLog
 from sheetlog.backends.memory import MemoryBackend
-from sheetlog.sheetdata import Scope
-from sheetlog.workbook import AUDIT_HEADER
+from sheetlog.model.sheetdata import Scope
+from sheetlog.model.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 
 pytest_plugins = ("tests.office",)  # the soffice fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sheetlog.ops import AppendRows
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AppendRows
+from sheetlog.model.templates import load_template
 from tests.conftest import LogUnderTest
 
 HEADER = load_template("standard").header

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sheetlog.ops import AppendRows
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AppendRows
+from sheetlog.model.templates import load_template
 from tests.conftest import LogUnderTest
 from tests.logdata import entry, seed
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sheetlog import SupportLog
-from sheetlog.ops import AddTab, AppendRows
-from sheetlog.templates import load_template, template_text
+from sheetlog.model.ops import AddTab, AppendRows
+from sheetlog.model.templates import load_template, template_text
 
 STANDARD = load_template("standard")
 ARCHIVE = "Archive 2025-10"

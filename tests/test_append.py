@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sheetlog.errors import InvalidInput, InvalidValue
-from sheetlog.ops import AddTab, SetCells
-from sheetlog.recording import new_ticket_id
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AddTab, SetCells
+from sheetlog.model.templates import load_template
+from sheetlog.passes.record import new_ticket_id
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")
@@ -113,7 +113,7 @@ def test_a_ticket_id_in_log_or_an_archive_is_refused(any_log: LogUnderTest) -> N
 
 def test_generated_ids_are_drawn_again_when_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter("00000" + "7K3QZ")
-    monkeypatch.setattr("sheetlog.recording.secrets.choice", lambda alphabet: next(draws))
+    monkeypatch.setattr("sheetlog.passes.record.secrets.choice", lambda alphabet: next(draws))
     assert new_ticket_id(STANDARD, {"T-251115-00000"}, NOW) == "T-251115-7K3QZ"
 
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from google.oauth2.credentials import Credentials
 
-from sheetlog.archive import STAGING_TAB, parse_age
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import BackendError, ConfigError
-from sheetlog.sheetdata import Scope
-from sheetlog.workbook import audit_tabs
+from sheetlog.model.sheetdata import Scope
+from sheetlog.model.workbook import audit_tabs
+from sheetlog.passes.archive import STAGING_TAB, parse_age
 from tests.conftest import LogUnderTest, open_google, open_local
 from tests.fakesheets import FakeSheets
 from tests.logdata import HEADER, entry, seed
@@ -118,7 +118,7 @@ def test_older_than_nonsense_is_a_config_error() -> None:
 
 def test_a_changed_header_stops_the_pass(any_log: LogUnderTest) -> None:
     seed(any_log, sample())
-    from sheetlog.ops import SetCells
+    from sheetlog.model.ops import SetCells
 
     any_log.log.backend.write([SetCells("Log", 1, 9, (("State",),))])
     with pytest.raises(ConfigError, match="Log header: the header lacks 'Status'"):
@@ -494,7 +494,7 @@ def _merge(target: LogUnderTest, a1: str, on: bool = True) -> None:
 
 
 def test_merged_cells_in_log_stop_the_pass_naming_them(any_log: LogUnderTest) -> None:
-    from sheetlog.ops import SetCells
+    from sheetlog.model.ops import SetCells
 
     seed(any_log, sample())
     any_log.log.backend.write([SetCells("Log", 3, 8, (("call back Monday",),))])  # I3, T-02

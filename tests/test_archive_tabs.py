@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sheetlog.ops import AddTab, SetCells
+from sheetlog.model.ops import AddTab, SetCells
 from tests.conftest import LogUnderTest
 from tests.logdata import entry, seed
 
@@ -27,7 +27,7 @@ NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
     ],
 )
 def test_only_exact_month_titles_are_archives(title: str, archive: bool) -> None:
-    from sheetlog.workbook import is_archive_title
+    from sheetlog.model.workbook import is_archive_title
 
     assert is_archive_title(title) is archive
 

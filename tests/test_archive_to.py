@@ -13,12 +13,12 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog import SupportLog
-from sheetlog.archive import STAGING_TAB
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import ConfigError, InvalidValue
-from sheetlog.ops import SetCells
-from sheetlog.sheetdata import Scope
-from sheetlog.workbook import SETTINGS_TAB
+from sheetlog.model.ops import SetCells
+from sheetlog.model.sheetdata import Scope
+from sheetlog.model.workbook import SETTINGS_TAB
+from sheetlog.passes.archive import STAGING_TAB
 from tests.conftest import LogUnderTest, open_google, open_local
 from tests.fakesheets import FakeSheets
 from tests.logdata import HEADER, entry, seed
@@ -89,7 +89,7 @@ def test_find_summary_status_export_and_verify_see_them(
 
 
 def test_a_digest_of_chains_elsewhere_checks_them(any_log: LogUnderTest, tmp_path: Path) -> None:
-    from sheetlog.evidence import digest_line
+    from sheetlog.passes.evidence import digest_line
 
     elsewhere = archived_to(tmp_path, any_log)
     line = digest_line(any_log.log.verify().heads)

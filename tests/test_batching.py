@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetlog.backends.memory import MemoryBackend
-from sheetlog.batching import WRITE_HEADROOM, batches
-from sheetlog.ops import AppendRows, Op, SetCells
+from sheetlog.model.ops import AppendRows, Op, SetCells
+from sheetlog.passes.batching import WRITE_HEADROOM, batches
 
 LIMIT = 60_000
 

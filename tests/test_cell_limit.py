@@ -12,9 +12,9 @@ from sheetlog.backends.google import GoogleBackend
 from sheetlog.backends.local import LocalBackend
 from sheetlog.backends.memory import MemoryBackend
 from sheetlog.errors import InvalidInput
-from sheetlog.ops import SetCells
-from sheetlog.sheetdata import SHEETS_CHARS_PER_CELL, XLSX_CHARS_PER_CELL, cell_length
-from sheetlog.templates import load_template
+from sheetlog.model.ops import SetCells
+from sheetlog.model.sheetdata import SHEETS_CHARS_PER_CELL, XLSX_CHARS_PER_CELL, cell_length
+from sheetlog.model.templates import load_template
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import sheetlog
 from sheetlog.cli import cli
-from sheetlog.sheetdata import Scope
+from sheetlog.model.sheetdata import Scope
 from tests.conftest import open_local
 from tests.logdata import entry, seed
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import sheetlog
 from sheetlog.cli import cli
-from sheetlog.ops import AppendRows
+from sheetlog.model.ops import AppendRows
 from tests.test_validate import row
 
 WORKBOOK = "team.xlsx"

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from sheetlog.backends.local import STALE_TEMP_SECONDS
 from sheetlog.cli import cli
-from sheetlog.workbook import LEGACY_AUDIT_TAB, audit_tab
+from sheetlog.model.workbook import LEGACY_AUDIT_TAB, audit_tab
 
 ENTRY = ["-f", "Customer=ORD789456", "-f", "Agent=Maya", "-f", "Issue Summary=Parcel late"]
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from sheetlog.cli import cli
 from sheetlog.errors import ConfigError
-from sheetlog.records import parse_records, read_records
+from sheetlog.passes.importfiles import parse_records, read_records
 
 SEMICOLONS = """\
 Ticket ID;Customer;Agent;Issue Summary;Contact Start

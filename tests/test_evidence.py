@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from sheetlog.cli import cli
-from sheetlog.evidence import HASH_COLUMN, chain_rows, digest_line
-from sheetlog.ops import DeleteTab, SetCells
-from sheetlog.templates import load_template
+from sheetlog.model.ops import DeleteTab, SetCells
+from sheetlog.model.templates import load_template
+from sheetlog.passes.evidence import HASH_COLUMN, chain_rows, digest_line
 from tests.conftest import LogUnderTest, open_local
 from tests.logdata import entry, seed
 

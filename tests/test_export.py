@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sheetlog.errors import ConfigError
-from sheetlog.export import mask_phone, render
+from sheetlog.passes.export import mask_phone, render
 from tests.conftest import LogUnderTest
 from tests.logdata import HEADER, seed
 from tests.opsdata import one_read, orders_row, row, seed_orders, seed_sample
@@ -68,7 +68,7 @@ def test_parquet_without_pyarrow_says_how_to_get_it(
     local_log: LogUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_sample(local_log)
-    monkeypatch.setattr("sheetlog.export.find_spec", lambda name: None)
+    monkeypatch.setattr("sheetlog.passes.export.find_spec", lambda name: None)
     with pytest.raises(ConfigError, match=r'pip install "sheetlog\[parquet\]"'):
         local_log.log.export(tmp_path / "log.parquet")
     assert not (tmp_path / "log.parquet").exists()

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from sheetlog.errors import ConfigError, InvalidValue
-from sheetlog.frame import log_frame
-from sheetlog.ops import AddTab, AppendRows
-from sheetlog.queries import Query, find_rows
-from sheetlog.sheetdata import Scope, Snapshot
-from sheetlog.templates import template_text
+from sheetlog.model.ops import AddTab, AppendRows
+from sheetlog.model.sheetdata import Scope, Snapshot
+from sheetlog.model.templates import template_text
+from sheetlog.passes.frame import log_frame
+from sheetlog.passes.queries import Query, find_rows
 from tests.conftest import LogUnderTest
 from tests.logdata import seed
 from tests.opsdata import NOW, one_read, orders_row, row, seed_orders, seed_sample, tickets

@@ -33,7 +33,10 @@ from sheetlog import SupportLog
 from sheetlog.backends.memory import MemoryBackend
 from sheetlog.cli import cli
 from sheetlog.errors import InvalidInput, InvalidValue
-from sheetlog.normalize import (
+from sheetlog.model.sheetdata import UNSTORABLE, Scope
+from sheetlog.model.templates import Column, Kind, load_template
+from sheetlog.passes.importfiles import parse_records
+from sheetlog.rules.cells import (
     JsonBool,
     JsonFloat,
     JsonInt,
@@ -42,9 +45,6 @@ from sheetlog.normalize import (
     parse_date,
     parse_timestamp,
 )
-from sheetlog.records import parse_records
-from sheetlog.sheetdata import UNSTORABLE, Scope
-from sheetlog.templates import Column, Kind, load_template
 
 STANDARD = load_template("standard")
 ORDERS = load_template("orders")

@@ -10,7 +10,7 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog.errors import AccessError, BackendError
-from sheetlog.workbook import audit_tab
+from sheetlog.model.workbook import audit_tab
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 

@@ -10,8 +10,8 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 import sheetlog
-from sheetlog.ops import AppendRows
-from sheetlog.workbook import audit_tab
+from sheetlog.model.ops import AppendRows
+from sheetlog.model.workbook import audit_tab
 from tests.conftest import LogUnderTest, open_google
 from tests.fakesheets import FakeSheets, batch
 from tests.fakesheets.server import Call

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from sheetlog.errors import ConfigError, InvalidInput
-from sheetlog.recording import Record
-from sheetlog.records import parse_records, read_records
-from sheetlog.templates import load_template
+from sheetlog.model.templates import load_template
+from sheetlog.passes.importfiles import parse_records, read_records
+from sheetlog.passes.record import Record
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sheetlog.errors import ConfigError, TemplateError
-from sheetlog.ops import SetCells
-from sheetlog.templates import load_template
-from sheetlog.workbook import AUDIT_HEADER, SETTINGS_TAB, audit_tab
+from sheetlog.model.ops import SetCells
+from sheetlog.model.templates import load_template
+from sheetlog.model.workbook import AUDIT_HEADER, SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

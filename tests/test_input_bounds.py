@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from sheetlog.cli import cli
 from sheetlog.errors import InvalidInput, InvalidValue
-from sheetlog.normalize import normalize
-from sheetlog.ops import SetCells
-from sheetlog.records import parse_records
-from sheetlog.rows import row_model
-from sheetlog.templates import Column, Kind, load_template
+from sheetlog.model.ops import SetCells
+from sheetlog.model.templates import Column, Kind, load_template
+from sheetlog.passes.importfiles import parse_records
+from sheetlog.rules.cells import normalize
+from sheetlog.rules.rows import row_model
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

@@ -13,8 +13,8 @@ import pytest
 from sheetlog.backends import xlsxpatch
 from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import AccessError, BackendError, LockedError
-from sheetlog.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, Op, SetCells
-from sheetlog.sheetdata import Scope
+from sheetlog.model.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, MarkCells, Op, SetCells
+from sheetlog.model.sheetdata import Scope
 
 
 @pytest.fixture

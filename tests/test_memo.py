@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sheetlog.memo import IdentityCache
-from sheetlog.rows import row_model
-from sheetlog.templates import load_template
+from sheetlog.model.memo import IdentityCache
+from sheetlog.model.templates import load_template
+from sheetlog.rules.rows import row_model
 
 
 def test_built_once_per_object_and_bounded() -> None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheetlog.errors import InvalidValue
-from sheetlog.normalize import (
+from sheetlog.model.templates import Column, Kind, load_template
+from sheetlog.rules.cells import (
     EXPECTED,
     CellValue,
     Stored,
@@ -20,7 +21,6 @@ from sheetlog.normalize import (
     parse_date,
     parse_timestamp,
 )
-from sheetlog.templates import Column, Kind, load_template
 
 STANDARD = load_template("standard").by_name
 ORDERS = load_template("orders").by_name

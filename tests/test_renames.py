@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sheetlog.backends.memory import MemoryBackend
 from sheetlog.cli import cli
 from sheetlog.errors import ConfigError
-from sheetlog.ops import SetCells
-from sheetlog.workbook import renamed_columns
+from sheetlog.model.ops import SetCells
+from sheetlog.model.workbook import renamed_columns
 from tests.conftest import LogUnderTest
 from tests.logdata import HEADER, entry, seed
 

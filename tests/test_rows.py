@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from sheetlog.errors import InvalidRow, TemplateError
-from sheetlog.normalize import CellValue
-from sheetlog.rows import CheckedRow, Problem, row_model
-from sheetlog.templates import Template, load_template, parse_template
+from sheetlog.model.templates import Template, load_template, parse_template
+from sheetlog.rules.cells import CellValue
+from sheetlog.rules.rows import CheckedRow, Problem, row_model
 
 STANDARD = load_template("standard")
 ORDERS = load_template("orders")

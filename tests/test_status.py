@@ -11,9 +11,9 @@ import openpyxl
 from google.oauth2.credentials import Credentials
 
 import sheetlog
-from sheetlog.normalize import format_timestamp
-from sheetlog.queries_report import render_status
-from sheetlog.sheetdata import Scope
+from sheetlog.model.sheetdata import Scope
+from sheetlog.render.queries import render_status
+from sheetlog.rules.cells import format_timestamp
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 from tests.logdata import seed

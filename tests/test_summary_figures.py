@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheetlog.errors import ConfigError
-from sheetlog.ops import AppendRows, SetCells
-from sheetlog.summary import Month
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AppendRows, SetCells
+from sheetlog.model.templates import load_template
+from sheetlog.passes.summary import Month
 from tests.conftest import LogUnderTest
 from tests.summary_data import ARCHIVE, ARCHIVED, LIVE, fill
 

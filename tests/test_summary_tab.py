@@ -11,8 +11,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from sheetlog.backends.memory import MemoryBackend
-from sheetlog.ops import AppendRows, SetCells
-from sheetlog.workbook import SETTINGS_TAB, audit_tab
+from sheetlog.model.ops import AppendRows, SetCells
+from sheetlog.model.workbook import SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
 from tests.summary_data import ARCHIVE, LIVE, fill, row
 

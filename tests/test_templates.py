@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sheetlog.errors import TemplateError
-from sheetlog.templates import Kind, bundled_templates, load_template, parse_template
+from sheetlog.model.templates import Kind, bundled_templates, load_template, parse_template
 
 STANDARD = (Path(__file__).parent.parent / "templates" / "standard.toml").read_text()
 

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from sheetlog.errors import InvalidInput, InvalidValue
-from sheetlog.normalize import ticket_key
-from sheetlog.ops import AddTab, AppendRows
-from sheetlog.recording import new_ticket_id
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AddTab, AppendRows
+from sheetlog.model.templates import load_template
+from sheetlog.passes.record import new_ticket_id
+from sheetlog.rules.cells import ticket_key
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")
@@ -49,7 +49,7 @@ def test_the_key_folds_case_and_width_only() -> None:
 
 def test_generated_ids_avoid_a_taken_id_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter("7K3QZ" + "AAAAA")
-    monkeypatch.setattr("sheetlog.recording.secrets.choice", lambda _: next(draws))
+    monkeypatch.setattr("sheetlog.passes.record.secrets.choice", lambda _: next(draws))
     taken = {ticket_key("t-251120-7k3qz")}
     assert new_ticket_id(STANDARD, taken, NOW) == "T-251120-AAAAA"
 

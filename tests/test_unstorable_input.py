@@ -16,9 +16,9 @@ from python_calamine import CalamineWorkbook
 
 from sheetlog.cli import cli
 from sheetlog.errors import InvalidInput, InvalidValue
-from sheetlog.normalize import normalize
-from sheetlog.records import parse_records
-from sheetlog.templates import Column, load_template
+from sheetlog.model.templates import Column, load_template
+from sheetlog.passes.importfiles import parse_records
+from sheetlog.rules.cells import normalize
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

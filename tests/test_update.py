@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from sheetlog.errors import InvalidInput, InvalidRow, NotFoundError
-from sheetlog.ops import AddTab, SetCells
-from sheetlog.templates import load_template
+from sheetlog.model.ops import AddTab, SetCells
+from sheetlog.model.templates import load_template
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

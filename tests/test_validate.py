@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from sheetlog.backends.memory import MemoryBackend
-from sheetlog.checks import LogProblem
 from sheetlog.errors import ConfigError
-from sheetlog.ops import AddTab, AppendRows, MarkCells, SetCells
-from sheetlog.templates import load_template
-from sheetlog.validation import ValidationReport
+from sheetlog.model.ops import AddTab, AppendRows, MarkCells, SetCells
+from sheetlog.model.templates import load_template
+from sheetlog.passes.validate import ValidationReport
+from sheetlog.rules.logchecks import LogProblem
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")

@@ -8,7 +8,7 @@ from google.oauth2.credentials import Credentials
 from openpyxl.utils import get_column_letter
 
 import sheetlog
-from sheetlog.ops import AppendRows
+from sheetlog.model.ops import AppendRows
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
 from tests.test_validate import COL, HEADER, NOW, highlighted, row, validation_cell

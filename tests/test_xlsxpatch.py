@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from sheetlog.backends.xlsxpatch import patch, patchable, titles
-from sheetlog.ops import AddTab, AppendRows, DeleteTab, MarkCells, Op, SetCells, SetWidth
+from sheetlog.model.ops import AddTab, AppendRows, DeleteTab, MarkCells, Op, SetCells, SetWidth
 from tests.office import CSV_ALL_SHEETS, convert
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -3,7 +3,7 @@
 A backend reads the tabs a command needs in one go (``read`` of a ``Scope``) and
 applies a list of ``Op`` values in one atomic step (``write``) — one
 ``spreadsheets.batchUpdate`` on Google, one atomic file save on a local workbook.
-The data it speaks lives in ``sheetlog.sheetdata`` and ``sheetlog.ops``.
+The data it speaks lives in ``sheetlog.model.sheetdata`` and ``sheetlog.model.ops``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 
-from ..ops import Op
-from ..sheetdata import Layout, Scope, Snapshot
+from ..model.ops import Op
+from ..model.sheetdata import Layout, Scope, Snapshot
 
 
 class Backend(ABC):

@@ -11,7 +11,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
 
 from ..errors import ConfigError
-from ..sheetdata import CellValue, Scope, Snapshot, Tab, a1_box, narrowed
+from ..model.sheetdata import CellValue, Scope, Snapshot, Tab, a1_box, narrowed
 from .xlsxpatch import used_sizes
 
 

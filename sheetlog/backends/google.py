@@ -24,7 +24,7 @@ from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from ..errors import AccessError, BackendError, ConfigError, SheetlogError, UncertainWrite
-from ..ops import (
+from ..model.ops import (
     AddChart,
     AddFormatRule,
     AddTab,
@@ -42,8 +42,8 @@ from ..ops import (
     SetWidth,
     flag_may_paint,
 )
-from ..sheetdata import SHEETS_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, a1_box
-from ..workbook import SETTINGS_TAB
+from ..model.sheetdata import SHEETS_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, a1_box
+from ..model.workbook import SETTINGS_TAB
 from . import gtags
 from .base import Backend
 from .gauth import RetryingHTTPClient

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sheetdata import Scope
-from ..workbook import TAB_FAMILIES
+from ..model.sheetdata import Scope
+from ..model.workbook import TAB_FAMILIES
 
 TAB = "sheetlog.tab"
 HEADER = "sheetlog.header"

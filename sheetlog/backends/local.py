@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from ..errors import AccessError, BackendError, LockedError
-from ..ops import AddTab, AppendRows, Op
-from ..sheetdata import XLSX_CHARS_PER_CELL, Layout, Scope, Snapshot
-from ..workbook import SETTINGS_TAB, chart_tabs
+from ..model.ops import AddTab, AppendRows, Op
+from ..model.sheetdata import XLSX_CHARS_PER_CELL, Layout, Scope, Snapshot
+from ..model.workbook import SETTINGS_TAB, chart_tabs
 from . import xlsxpatch
 from .base import Backend
 from .calamine import calamine_snapshot

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import BackendError
-from ..ops import (
+from ..model.ops import (
     AddChart,
     AddFormatRule,
     AddTab,
@@ -35,7 +35,7 @@ from ..ops import (
     refuse_merged,
     unchanged_rows,
 )
-from ..sheetdata import XLSX_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from ..model.sheetdata import XLSX_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, narrowed
 from .base import Backend
 
 

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConfigError
-from ..ops import (
+from ..model.ops import (
     AddChart,
     AddFormatRule,
     AddTab,
@@ -50,8 +50,8 @@ from ..ops import (
     refuse_merged,
     unchanged_rows,
 )
-from ..sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
-from ..workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
+from ..model.sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from ..model.workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
 
 LAST_ROW = 1048576
 HEADER_GUARD_TITLE = "sheetlog header"

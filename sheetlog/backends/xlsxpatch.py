@@ -21,8 +21,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from ..ops import AddTab, AppendRows, MarkCells, Op, SetCells, flag_may_paint
-from ..sheetdata import CellValue
+from ..model.ops import AddTab, AppendRows, MarkCells, Op, SetCells, flag_may_paint
+from ..model.sheetdata import CellValue
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -11,7 +11,7 @@ from .group import cli, emit_json, format_option, open_log, target_options
 from .params import MONTHS
 
 if TYPE_CHECKING:
-    from ..log import SupportLog
+    from ..supportlog import SupportLog
 
 
 @cli.command()
@@ -38,7 +38,7 @@ def verify(
       sheetlog verify --digest > digest-2025-11.txt
       sheetlog verify --against "$(cat digest-2025-11.txt)"
     """
-    from ..evidence import digest_line
+    from ..passes.evidence import digest_line
 
     with open_log(sheet, credentials) as support_log:
         result = support_log.verify(against=against)

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import SheetlogError
-from ..sheetdata import escape_unstorable
+from ..model.sheetdata import escape_unstorable
 
 if TYPE_CHECKING:
-    from ..log import SupportLog
+    from ..supportlog import SupportLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -88,7 +88,7 @@ def format_option(command: F) -> F:
 
 def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
     """The log at ``--sheet``; the library is imported here, when a command runs."""
-    from ..log import open as open_support_log
+    from ..supportlog import open as open_support_log
 
     return open_support_log(sheet, credentials)
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..backends.target import parse_target
 from ..errors import ConfigError
-from ..formats import check_output
-from ..target import parse_target
+from ..model.formats import check_output
 from .group import cli, emit_json, format_option, open_log, target_options
 from .params import AGE, DAYS
 
 if TYPE_CHECKING:
-    from ..validation import ValidationReport
+    from ..passes.validate import ValidationReport
 
 # --- validate ---------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ def emit_csv(report: ValidationReport) -> None:
 
 def show_validation(report: ValidationReport) -> None:
     """The terminal report: a table of problems, the fixes, the totals and where to look."""
-    from ..validation import count
+    from ..passes.validate import count
 
     if report.problems:
         table = [("ROW", "TICKET ID", "COLUMN", "SEVERITY", "PROBLEM")]
@@ -192,7 +192,7 @@ def archive(
       sheetlog archive --format json
       sheetlog archive --archive-to archive-2025.xlsx
     """
-    from ..validation import count
+    from ..passes.validate import count
 
     destination = open_log(archive_to, credentials) if archive_to else None
     with open_log(sheet, credentials) as support_log:

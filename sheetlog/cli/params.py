@@ -1,5 +1,5 @@
 """The option types of every command that takes a day, a month, an age or a number of
-days: each value is parsed once, here, by the library's own parser (``sheetlog.periods``),
+days: each value is parsed once, here, by the library's own parser (``sheetlog.model.periods``),
 and a bad one is a usage error (exit 2) naming the option, before anything is opened."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .. import periods
 from ..errors import ConfigError
-from ..periods import Month
+from ..model import periods
+from ..model.periods import Month
 
 
 class OptionProblem(click.BadParameter):

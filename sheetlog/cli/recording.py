@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..formats import IMPORT_FORMATS
+from ..model.formats import IMPORT_FORMATS
 from .group import F, cli, emit_json, format_option, open_log, target_options
 
 if TYPE_CHECKING:
-    from ..log import ImportResult, UpdateResult
+    from ..supportlog import ImportResult, UpdateResult
 
 # --- recording: append, update, import ----------------------------------------------------
 
@@ -46,7 +46,7 @@ def given_values(fields: tuple[str, ...], json_text: str | None) -> dict[str, An
         text = sys.stdin.read()
     values: dict[str, Any] = {}
     if text is not None and text.strip():
-        from ..records import doubled_key, json_problem, load_json
+        from ..passes.importfiles import doubled_key, json_problem, load_json
 
         try:
             data = load_json(text)
@@ -228,7 +228,7 @@ def import_(
       helpdesk-export | sheetlog import - --input-format jsonl
       sheetlog import export-de.csv --delimiter ';'
     """
-    from ..records import read_records
+    from ..passes.importfiles import read_records
 
     mapping = {}
     for entry in maps:

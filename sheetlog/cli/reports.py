@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..formats import EXPORT_FORMATS, EXPORT_TABS, ExportFormat, ExportTabs
+from ..model.formats import EXPORT_FORMATS, EXPORT_TABS, ExportFormat, ExportTabs
 from .group import cli, emit_json, format_option, open_log, target_options
 from .params import DAY, DAYS, MONTH, check_span
 
 if TYPE_CHECKING:
-    from ..periods import Month
+    from ..model.periods import Month
 
 
 @cli.command()
@@ -45,7 +45,7 @@ def summary(
       sheetlog summary --month 2025-10 --sheet demo/support-log.xlsx
       sheetlog summary --month 2025-10 --no-write --format json
     """
-    from ..summary_report import render_text
+    from ..render.summary import render_text
 
     with open_log(sheet, credentials) as support_log:
         result = support_log.summary(month, write=not no_write)
@@ -103,7 +103,7 @@ def find(
       sheetlog find --from 2025-11-01 --to 2025-11-30 --tag refund-delayed --format json
       sheetlog find --text "phone case"
     """
-    from ..queries_report import render_find
+    from ..render.queries import render_find
 
     check_span(since, until)
     with open_log(sheet, credentials) as support_log:
@@ -150,7 +150,7 @@ def followups(
       sheetlog followups --days 3
       sheetlog followups --format json || mail -s "Overdue callbacks" team@example.com
     """
-    from ..queries_report import render_followups
+    from ..render.queries import render_followups
 
     with open_log(sheet, credentials) as support_log:
         result = support_log.followups(days=days, today=today)
@@ -176,7 +176,7 @@ def status(sheet: str | None, credentials: str | None, output: str) -> None:
       sheetlog status
       sheetlog status --sheet gsheet:<ID> --format json
     """
-    from ..queries_report import render_status
+    from ..render.queries import render_status
 
     with open_log(sheet, credentials) as support_log:
         result = support_log.status()
@@ -233,7 +233,7 @@ def export(
       sheetlog export --tabs archives --from 2025-01-01 --to 2025-06-30 -o h1.parquet
       sheetlog export --redact --format json -o shared-with-vendor.json
     """
-    from ..export import format_for, render
+    from ..passes.export import format_for, render
 
     chosen = format_for(output, fmt)
     if output is None and chosen == "parquet":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..target import parse_target
+from ..backends.target import parse_target
 from .group import cli, emit_json, format_option, open_log, target_options
 
 
@@ -42,7 +42,7 @@ def init(
       sheetlog init --sheet demo/orders.xlsx --template orders
       sheetlog init --sheet gsheet:new --title "Support Log" --share lead@example.com:writer
     """
-    from ..log import create
+    from ..supportlog import create
 
     target = parse_target(sheet)
     if share and not target.is_new:

@@ -19,11 +19,11 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import ConfigError
-from .ops import SetCells
-from .sheetdata import Snapshot, Tab
-from .target import parse_target
-from .workbook import SETTINGS_TAB, is_archive_title
+from ..backends.target import parse_target
+from ..errors import ConfigError
+from ..model.ops import SetCells
+from ..model.sheetdata import Snapshot, Tab
+from ..model.workbook import SETTINGS_TAB, is_archive_title
 
 ARCHIVE_LOG_KEY = "archive_log"
 """The settings line naming a log this one archives to (one line each)."""

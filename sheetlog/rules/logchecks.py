@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .normalize import parse_date, parse_timestamp, ticket_key
+from ..model.sheetdata import CellValue, Snapshot, Stored, Tab
+from ..model.templates import Kind, Template
+from ..model.workbook import LOG_TAB, data_rows, is_archive
+from .cells import parse_date, parse_timestamp, ticket_key
 from .rows import CheckedRow, row_model
-from .sheetdata import CellValue, Snapshot, Stored, Tab
-from .templates import Kind, Template
-from .workbook import LOG_TAB, data_rows, is_archive
 
 ERROR = "error"
 WARNING = "warning"

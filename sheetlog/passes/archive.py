@@ -30,17 +30,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from .checks import LogRow, check_log, header_problem, row_values
-from .elsewhere import kept_elsewhere
-from .elsewhere import title as elsewhere_title
-from .errors import ConfigError
-from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
-from .normalize import parse_date, parse_timestamp
-from .ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells, comparable
-from .provision import new_tab_ops
-from .sheetdata import CellValue, Snapshot, Tab
-from .templates import Kind, Template
-from .workbook import (
+from ..errors import ConfigError
+from ..model.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells, comparable
+from ..model.sheetdata import CellValue, Snapshot, Tab
+from ..model.templates import Kind, Template
+from ..model.workbook import (
     ARCHIVE_PREFIX,
     ID_INDEX_HEADER,
     ID_INDEX_TAB,
@@ -48,6 +42,12 @@ from .workbook import (
     data_rows,
     id_index_rows,
 )
+from ..rules.cells import parse_date, parse_timestamp
+from ..rules.logchecks import LogRow, check_log, header_problem, row_values
+from .archive_to import kept_elsewhere
+from .archive_to import title as elsewhere_title
+from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
+from .provision import new_tab_ops
 
 STAGING_TAB = "_sheetlog_moving"
 STAGING_EXTRA = ("Archive Tab", "Pass")

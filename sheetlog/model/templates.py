@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 BUNDLED_DIRS = (
-    Path(__file__).resolve().parent / "templates",  # installed wheel
-    Path(__file__).resolve().parent.parent / "templates",  # source checkout
+    Path(__file__).resolve().parents[1] / "templates",  # installed wheel
+    Path(__file__).resolve().parents[2] / "templates",  # source checkout
 )
 DEFAULT_TEMPLATE = "standard"
 

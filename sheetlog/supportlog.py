@@ -18,27 +18,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
-from . import periods
 from .backends.base import Backend
-from .batching import batches
+from .backends.target import parse_target
 from .errors import BackendError, ConfigError, NotFoundError, SheetlogError, UncertainWrite
-from .normalize import ticket_key
-from .ops import AppendRows, DeleteTab, Op, refuse_merged
-from .periods import Month
-from .recording import (
-    Change,
-    Record,
-    Rejected,
-    describe_changes,
-    names_ticket,
-    plan_append,
-    plan_import,
-    plan_update,
-)
-from .sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
-from .target import parse_target
-from .templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
-from .workbook import (
+from .model import periods
+from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
+from .model.periods import Month
+from .model.sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
+from .model.templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
+from .model.workbook import (
     ARCHIVES_SCOPE,
     AUDIT_SCOPE,
     BASE_SCOPE,
@@ -61,19 +49,31 @@ from .workbook import (
     renamed_log,
     require_settings,
 )
+from .passes.batching import batches
+from .passes.record import (
+    Change,
+    Record,
+    Rejected,
+    describe_changes,
+    names_ticket,
+    plan_append,
+    plan_import,
+    plan_update,
+)
+from .rules.cells import ticket_key
 
 if TYPE_CHECKING:
     import pandas as pd
     from google.auth.credentials import Credentials
 
-    from . import archive as archiving
-    from . import queries
-    from .archive import ArchiveResult
-    from .evidence import Verification
-    from .formats import ExportFormat, ExportTabs
-    from .retention import RetentionResult
-    from .summary import MonthlySummary
-    from .validation import ValidationReport
+    from .model.formats import ExportFormat, ExportTabs
+    from .passes import archive as archiving
+    from .passes import queries
+    from .passes.archive import ArchiveResult
+    from .passes.evidence import Verification
+    from .passes.retention import RetentionResult
+    from .passes.summary import MonthlySummary
+    from .passes.validate import ValidationReport
 
 log = logging.getLogger("sheetlog")
 
@@ -207,8 +207,8 @@ class SupportLog:
     ) -> Snapshot:
         """``snapshot`` with the Ticket ID column of every archive tab: read now (``again``),
         and read again narrowed to the right column where a tab keeps it elsewhere; the
-        archive tabs of the logs this one archives to too (``sheetlog.elsewhere``)."""
-        from . import elsewhere
+        archive tabs of the logs this one archives to too (``sheetlog.passes.archive_to``)."""
+        from .passes import archive_to as elsewhere
 
         if again:
             snapshot = snapshot.merged(self.backend.read(ID_INDEX_SCOPE))
@@ -223,7 +223,7 @@ class SupportLog:
         """``snapshot`` (holding ``ID_INDEX_SCOPE``) plus the archive tabs, here and in the
         logs this one archives to, that may hold ``ticket`` (a ``ticket_key``), read
         whole: those the index places it in, and those it does not cover."""
-        from . import elsewhere
+        from .passes import archive_to as elsewhere
 
         found = _tabs_holding(self.backend, snapshot, settings, ticket)
         for other in self._archive_logs(snapshot):
@@ -235,8 +235,8 @@ class SupportLog:
 
     def _with_archives_elsewhere(self, snapshot: Snapshot, scope: Scope) -> Snapshot:
         """``snapshot`` plus the archive tabs ``scope`` reads in each log this one archives
-        to (``sheetlog.elsewhere``): one read of each of them."""
-        from . import elsewhere
+        to (``sheetlog.passes.archive_to``): one read of each of them."""
+        from .passes import archive_to as elsewhere
 
         for other in self._archive_logs(snapshot):
             snapshot = elsewhere.joined(snapshot, other.backend.read(scope), other.location)
@@ -247,7 +247,7 @@ class SupportLog:
     ) -> list[SupportLog]:
         """The logs this one archives to, as its settings tab (in ``snapshot``) names them,
         each opened once; plus ``archive_to``, the one a pass is archiving to now."""
-        from . import elsewhere
+        from .passes import archive_to as elsewhere
 
         if archive_to is not None:
             self._archive_to[archive_to.location] = archive_to
@@ -295,17 +295,17 @@ class SupportLog:
     ) -> ArchiveResult:
         """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
 
-        Crash-safe and idempotent; see ``sheetlog.archive`` for how. On Google a pass
+        Crash-safe and idempotent; see ``sheetlog.passes.archive`` for how. On Google a pass
         costs 4 calls whatever the number of rows, unless the rows to move exceed one
         request's advised 2 MB: then each further batch of them costs 4 more (stage,
         read, finish, read). A workbook is saved once.
         ``archive_to`` puts the archive tabs in another log (for a live sheet nearing
         Google's cell limit), with the same guarantees: this log remembers it and treats
-        its archive tabs as its own (``sheetlog.elsewhere``), and a pass whose last write
+        its archive tabs as its own (``sheetlog.passes.archive_to``), and a pass whose last write
         here failed after the rows reached it is finished by the next (``finished``).
         Log rows may not sit under merged cells while rows move (refused, naming them).
         """
-        from . import archive as archiving
+        from .passes import archive as archiving
 
         age = periods.parse_age(older_than)
         moment = now or datetime.now(UTC)
@@ -360,8 +360,8 @@ class SupportLog:
         """Log rows a log this one archives to holds already, cell for cell: an
         ``--archive-to`` pass wrote them there and died before the live log's write.
         Reads whole only the tabs of those logs that hold one of Log's Ticket IDs."""
-        from . import archive as archiving
-        from . import elsewhere
+        from .passes import archive as archiving
+        from .passes import archive_to as elsewhere
 
         wanted = archiving.archived_again(snapshot, template)
         if not wanted:
@@ -376,7 +376,7 @@ class SupportLog:
     def _remember_archive_log(self, snapshot: Snapshot, archive_to: SupportLog | None) -> list[Op]:
         """The settings line that makes this log remember ``archive_to``, if it does not yet;
         written with the first rows staged, before any row reaches the other log."""
-        from . import elsewhere
+        from .passes import archive_to as elsewhere
 
         if archive_to is None:
             return []
@@ -386,7 +386,7 @@ class SupportLog:
     def verify(self, against: str | None = None) -> Verification:
         """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
         line taken earlier, whose chain heads must still be there unchanged."""
-        from . import evidence
+        from .passes import evidence
 
         snapshot, settings = self.read(ARCHIVES_SCOPE)
         snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
@@ -408,8 +408,8 @@ class SupportLog:
         month is older than the policy; one read and one atomic write. ``only`` limits the
         pass to these tabs (the ones a person confirmed after a dry run). An anonymized
         cell derives from its row's Row Hash, so ``verify`` checks it
-        (``sheetlog.evidence.anonymized``)."""
-        from . import retention
+        (``sheetlog.passes.evidence.anonymized``)."""
+        from .passes import retention
 
         if action not in ("anonymize", "delete"):
             raise ConfigError("retention needs --anonymize or --delete")
@@ -439,7 +439,7 @@ class SupportLog:
     ) -> Snapshot:
         """Archive step 2 for one batch (copy to staging, delete from Log if unchanged);
         returns the log as it is afterwards (step 3)."""
-        from . import archive as archiving
+        from .passes import archive as archiving
 
         pass_id = new_op_id()
         staging_tab = snapshot.tab(archiving.STAGING_TAB)
@@ -474,7 +474,7 @@ class SupportLog:
     ) -> None:
         """Append staged rows to their archive tabs (here or elsewhere), then drop staging;
         ``done``: the Ticket IDs of the logs this one archives to (already archived)."""
-        from . import archive as archiving
+        from .passes import archive as archiving
 
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
@@ -500,7 +500,7 @@ class SupportLog:
 
         Idempotent: a second run plans nothing and writes nothing.
         """
-        from .provision import plan_init
+        from .passes.provision import plan_init
 
         with self.backend.transaction():
             snapshot = self.backend.read(Scope.all())
@@ -520,8 +520,8 @@ class SupportLog:
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
-        from .summary import archive_titles, monthly_summary
-        from .summary_report import summary_ops
+        from .passes.summary import archive_titles, monthly_summary
+        from .render.summary import summary_ops
 
         chosen = Month.parse(month) if month is not None else None
         now = datetime.now(UTC)
@@ -551,7 +551,7 @@ class SupportLog:
     def to_dataframe(self, include_archives: bool = True) -> pd.DataFrame:
         """Every row of Log (and the archive tabs) as canonical values, one column per
         template column, plus ``tab`` and ``row`` (the sheet row): for your own analysis."""
-        from .frame import SPOILED, log_frame
+        from .passes.frame import SPOILED, log_frame
 
         snapshot, settings = self.read(
             LOG_SCOPE | (ARCHIVES_SCOPE if include_archives else LOG_SCOPE)
@@ -584,8 +584,8 @@ class SupportLog:
         ``ticket``, two: the archived-ID index first, then only the archive tabs that
         hold the ticket (and those the index does not cover).
         """
-        from . import queries
-        from .frame import log_frame
+        from .passes import queries
+        from .passes.frame import log_frame
 
         audit = AUDIT_SCOPE if history else LOG_SCOPE
         if ticket:
@@ -609,8 +609,8 @@ class SupportLog:
     def followups(self, days: int = 0, today: date | None = None) -> queries.Followups:
         """Open tickets whose follow-up date has passed (``overdue``) or falls between
         ``today`` (default: today in the log's timezone) and ``days`` days later. One read."""
-        from . import queries
-        from .frame import log_frame
+        from .passes import queries
+        from .passes.frame import log_frame
 
         snapshot, settings = self.read(LOG_SCOPE)
         template = settings.template
@@ -623,8 +623,8 @@ class SupportLog:
         limit and the last Audit lines. Reads Log, Audit and the archived-ID index (archive
         tabs are counted there, and only the tabs it does not cover are read); every other
         tab is only sized."""
-        from . import queries
-        from .frame import log_frame
+        from .passes import queries
+        from .passes.frame import log_frame
 
         scope = LOG_SCOPE | AUDIT_SCOPE | ID_INDEX_SCOPE | EVERY_TAB_SIZED
         snapshot, settings = self.read(scope)
@@ -648,9 +648,9 @@ class SupportLog:
         ``redact`` masks the template's personal columns. With ``path``, also writes it
         as ``fmt`` (default: from the suffix; CSV is neutralized against formulas). One read.
         """
-        from . import export as exporting
-        from . import queries
-        from .formats import check_output
+        from .model.formats import check_output
+        from .passes import export as exporting
+        from .passes import queries
 
         first, last = queries.parse_day(since, "--from"), queries.parse_day(until, "--to")
         periods.check_span(first, last, "--from", "--to")
@@ -681,7 +681,7 @@ class SupportLog:
 
         ``strict`` makes warnings fail the report; ``flag=False`` only reads.
         """
-        from .validation import plan_validation
+        from .passes.validate import plan_validation
 
         if fix and not flag:
             raise ConfigError("--fix writes to the sheet, so it cannot go with --no-flag")

@@ -17,20 +17,20 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .checks import archive_tabs, row_values
-from .errors import ConfigError, InvalidInput, InvalidRow, InvalidValue, NotFoundError
-from .normalize import (
+from ..errors import ConfigError, InvalidInput, InvalidRow, InvalidValue, NotFoundError
+from ..model.ops import AppendRows, Op, SetCells
+from ..model.sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length
+from ..model.templates import Kind, Template
+from ..model.workbook import LOG_TAB, data_rows
+from ..rules.cells import (
     column_normalizer,
     format_timestamp,
     same_stored,
     ticket_key,
     ticket_text,
 )
-from .ops import AppendRows, Op, SetCells
-from .rows import row_model
-from .sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length
-from .templates import Kind, Template
-from .workbook import LOG_TAB, data_rows
+from ..rules.logchecks import archive_tabs, row_values
+from ..rules.rows import row_model
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_RANDOM_CHARS = 5

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from .errors import ConfigError
-from .ops import (
+from ..errors import ConfigError
+from ..model.ops import (
     AddFormatRule,
     AddTab,
     FreezeHeader,
@@ -23,9 +23,9 @@ from .ops import (
     SetTextFormat,
     SetWidth,
 )
-from .sheetdata import Layout, Snapshot
-from .templates import Kind, Template
-from .workbook import (
+from ..model.sheetdata import Layout, Snapshot
+from ..model.templates import Kind, Template
+from ..model.workbook import (
     LOG_TAB,
     SETTINGS_HEADER,
     SETTINGS_TAB,

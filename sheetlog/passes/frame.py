@@ -12,12 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import archive_tabs, row_values
-from .normalize import parse_date, parse_timestamp, ticket_key
-from .rows import row_model
-from .sheetdata import CellValue, Snapshot, Stored
-from .templates import Kind, Template
-from .workbook import LOG_TAB, data_rows
+from ..model.sheetdata import CellValue, Snapshot, Stored
+from ..model.templates import Kind, Template
+from ..model.workbook import LOG_TAB, data_rows
+from ..rules.cells import parse_date, parse_timestamp, ticket_key
+from ..rules.logchecks import archive_tabs, row_values
+from ..rules.rows import row_model
 
 SPOILED = "spoiled"
 PLACE = ("tab", "row")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from .queries import Followups, Found, LogStatus, Row, text_columns
-from .templates import Template
+from ..model.templates import Template
+from ..passes.queries import Followups, Found, LogStatus, Row, text_columns
 
 NOT_SET = "(no agent)"
 DETAILS_SHOWN = 100

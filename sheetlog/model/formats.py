@@ -28,7 +28,7 @@ def check_output(path: Path, fmt: str, option: str, log_path: Path | None = None
     """Refuse to write ``fmt`` to ``path`` when it is the log's workbook (``log_path``),
     any other sheetlog workbook, or a file whose suffix names another format: a report
     or an export must never replace a workbook."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     shown = f'{option} "{path}"'
     if log_path is not None and _same_file(path, log_path):

@@ -19,14 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import archive_tabs
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..model.periods import Month
+from ..model.sheetdata import Snapshot
+from ..model.templates import Column, Kind, Template
+from ..model.workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX, lacking, renamed_columns
+from ..rules.cells import parse_date, parse_timestamp
+from ..rules.logchecks import archive_tabs
 from .frame import SPOILED, log_frame
-from .normalize import parse_date, parse_timestamp
-from .periods import Month
-from .sheetdata import Snapshot
-from .templates import Column, Kind, Template
-from .workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX, lacking, renamed_columns
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))

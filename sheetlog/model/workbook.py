@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .ops import AppendRows
 from .sheetdata import CellValue, Scope, Snapshot, Tab
 from .templates import Template, parse_template

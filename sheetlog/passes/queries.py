@@ -16,15 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from . import periods
-from .checks import archive_tabs
-from .errors import ConfigError, InvalidValue
+from ..errors import ConfigError, InvalidValue
+from ..model import periods
+from ..model.sheetdata import Snapshot
+from ..model.templates import Column, Kind, Template
+from ..model.workbook import AUDIT_HEADER, LOG_TAB, audit_tabs, data_rows
+from ..rules.cells import column_normalizer, ticket_key
+from ..rules.logchecks import archive_tabs
 from .frame import local_day, opened_at, records
-from .normalize import column_normalizer, ticket_key
-from .sheetdata import Snapshot
 from .summary import AGE_BUCKETS, AGE_EDGES
-from .templates import Column, Kind, Template
-from .workbook import AUDIT_HEADER, LOG_TAB, audit_tabs, data_rows
 
 CELL_LIMIT = 10_000_000
 CELL_WARNING = 0.8

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_WORKBOOK = "support-log.xlsx"
 NEW = "new"

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import InvalidValue
-from .memo import IdentityCache
-from .sheetdata import UNSTORABLE, CellValue, Stored, escape_unstorable
-from .templates import Column, Kind
+from ..errors import InvalidValue
+from ..model.memo import IdentityCache
+from ..model.sheetdata import UNSTORABLE, CellValue, Stored, escape_unstorable
+from ..model.templates import Column, Kind
 
 EXPECTED: dict[Kind, str] = {
     Kind.ID: "an id",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2999

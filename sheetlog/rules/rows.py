@@ -28,9 +28,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import InvalidRow, InvalidValue
-from .memo import IdentityCache
-from .normalize import (
+from ..errors import InvalidRow, InvalidValue
+from ..model.memo import IdentityCache
+from ..model.sheetdata import CellValue, Stored
+from ..model.templates import Column, Kind, Template
+from .cells import (
     ColumnNormalizer,
     column_normalizer,
     parse_date,
@@ -38,8 +40,6 @@ from .normalize import (
     same_stored,
     typed_cell,
 )
-from .sheetdata import CellValue, Stored
-from .templates import Column, Kind, Template
 
 REQUIRED = "required"
 FORMAT = "format"

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, InvalidInput, InvalidValue
-from .formats import IMPORT_FORMATS as FORMATS
-from .normalize import JsonBool, JsonFloat, JsonInt
-from .recording import Record
-from .sheetdata import CellValue
+from ..errors import ConfigError, InvalidInput, InvalidValue
+from ..model.formats import IMPORT_FORMATS as FORMATS
+from ..model.sheetdata import CellValue
+from ..rules.cells import JsonBool, JsonFloat, JsonInt
+from .record import Record
 
 SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 

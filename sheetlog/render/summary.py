@@ -6,10 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .ops import AddChart, AddTab, ChartKind, DeleteTab, Op, SetCells, SetNumberFormat, SetWidth
-from .sheetdata import Snapshot, Stored
-from .summary import MonthlySummary, Spread
-from .workbook import LOG_TAB
+from ..model.ops import (
+    AddChart,
+    AddTab,
+    ChartKind,
+    DeleteTab,
+    Op,
+    SetCells,
+    SetNumberFormat,
+    SetWidth,
+)
+from ..model.sheetdata import Snapshot, Stored
+from ..model.workbook import LOG_TAB
+from ..passes.summary import MonthlySummary, Spread
 
 NO_DATA = "no data"
 DECIMALS = "0.0"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .backends.base import Backend
-from .ops import Op
+from ..backends.base import Backend
+from ..model.ops import Op
 
 T = TypeVar("T")
 WRITE_HEADROOM = 8_000  # bytes kept free in each write for its Audit line

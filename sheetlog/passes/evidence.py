@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from .sheetdata import CellValue, Snapshot, Tab
-from .templates import Template
-from .workbook import ARCHIVE_PREFIX, data_rows, is_archive
+from ..model.sheetdata import CellValue, Snapshot, Tab
+from ..model.templates import Template
+from ..model.workbook import ARCHIVE_PREFIX, data_rows, is_archive
 
 HASH_COLUMN = "Row Hash"
 ANON_PREFIX = "anon:"

@@ -20,16 +20,16 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import archive_tabs
-from .errors import ConfigError
-from .formats import EXPORT_FORMATS as FORMATS
-from .formats import EXPORT_TABS as TABS
-from .formats import ExportFormat, ExportTabs
+from ..errors import ConfigError
+from ..model.formats import EXPORT_FORMATS as FORMATS
+from ..model.formats import EXPORT_TABS as TABS
+from ..model.formats import ExportFormat, ExportTabs
+from ..model.sheetdata import Snapshot
+from ..model.templates import Column, Kind, Template
+from ..model.workbook import LOG_TAB
+from ..rules.logchecks import archive_tabs
 from .frame import SPOILED, log_frame, records
 from .queries import in_dates, in_time_order
-from .sheetdata import Snapshot
-from .templates import Column, Kind, Template
-from .workbook import LOG_TAB
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MASK = "***"

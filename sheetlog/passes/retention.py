@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..model.ops import DeleteTab, Op, SetCells
+from ..model.sheetdata import Snapshot
+from ..model.templates import Template
+from ..model.workbook import ARCHIVE_PREFIX, data_rows, is_archive_title
 from .evidence import ANON_PREFIX, anonymized, row_pii
-from .ops import DeleteTab, Op, SetCells
-from .sheetdata import Snapshot
-from .templates import Template
-from .workbook import ARCHIVE_PREFIX, data_rows, is_archive_title
 
 _POLICY = re.compile(r"^\s*(\d+)\s*([my])\s*$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

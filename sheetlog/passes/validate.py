@@ -15,12 +15,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .checks import ERROR, Counted, LogCheck, LogProblem, check_log
-from .normalize import typed_cell
-from .ops import MarkCells, Op, SetCells
-from .sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length, fit_cell
-from .templates import Column, Template
-from .workbook import LOG_TAB, data_rows
+from ..model.ops import MarkCells, Op, SetCells
+from ..model.sheetdata import (
+    XLSX_CHARS_PER_CELL,
+    CellValue,
+    Snapshot,
+    Stored,
+    Tab,
+    cell_length,
+    fit_cell,
+)
+from ..model.templates import Column, Template
+from ..model.workbook import LOG_TAB, data_rows
+from ..rules.cells import typed_cell
+from ..rules.logchecks import ERROR, Counted, LogCheck, LogProblem, check_log
 
 WARNING_PREFIX = "warning: "
 NOTE_CHARS = 30_000

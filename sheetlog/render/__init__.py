@@ -1,0 +1,1 @@
+"""How results read on a terminal: the text and tables every command prints."""
