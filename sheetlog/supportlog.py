@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from .passes.summary import MonthlySummary
     from .passes.validate import ValidationReport
 
-log = logging.getLogger("sheetlog")
+logger = logging.getLogger("sheetlog")
 
 CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
 WRITE_ATTEMPTS = 3
@@ -192,7 +192,7 @@ class SupportLog:
                 self.backend.write(ops)
                 return
             except UncertainWrite as exc:
-                log.warning("%s; checking whether it landed", exc)
+                logger.warning("%s; checking whether it landed", exc)
                 if landed(self.backend.read(receipts)):
                     return
                 if attempt == WRITE_ATTEMPTS:

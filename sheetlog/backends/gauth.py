@@ -28,7 +28,7 @@ from gspread.http_client import HTTPClient
 
 from ..errors import AccessError
 
-log = logging.getLogger("sheetlog")
+logger = logging.getLogger("sheetlog")
 
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
@@ -89,7 +89,7 @@ class RetryingHTTPClient(HTTPClient):
                     raise
                 reason = type(exc).__name__
             wait = self.policy.delay(attempt)
-            log.warning(
+            logger.warning(
                 "Google answered %s to %s %s; retry %d of %d in %.1f s",
                 reason,
                 method.upper(),

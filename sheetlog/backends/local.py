@@ -51,7 +51,7 @@ STALE_TEMP_SECONDS = 3600.0
 removes it (a live run's temp file lives for seconds)."""
 TEMP_SUFFIX = ".tmp"
 
-log = logging.getLogger("sheetlog")
+logger = logging.getLogger("sheetlog")
 
 
 class LocalBackend(Backend):
@@ -203,7 +203,7 @@ class LocalBackend(Backend):
                         self._patch(with_new_tabs(ops, xlsxpatch.titles(source)))
                         return
                 except ValueError as exc:  # a workbook the patcher cannot edit safely
-                    log.info("writing %s through openpyxl: %s", self.path, exc)
+                    logger.info("writing %s through openpyxl: %s", self.path, exc)
             from . import xlsxbook
 
             book = self._load()
@@ -283,7 +283,7 @@ class LocalBackend(Backend):
             try:
                 if name.fullmatch(entry.name) and entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
-                    log.info("removed %s, left by an interrupted run", entry.path)
+                    logger.info("removed %s, left by an interrupted run", entry.path)
             except OSError:
                 continue
 

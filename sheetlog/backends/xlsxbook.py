@@ -58,7 +58,7 @@ HEADER_GUARD_TITLE = "sheetlog header"
 MARK_COLOR = "F4CCCC"  # the fill of a flagged cell (xlsxpatch writes the same)
 CHART_SIZE_CM = (17.0, 8.5)
 
-log = logging.getLogger("sheetlog")
+logger = logging.getLogger("sheetlog")
 
 
 def load_book(path: Path, shown: Path) -> Workbook:
@@ -447,7 +447,7 @@ def _draw_charts(book: Workbook) -> None:
             data = json.loads(str(text))
             spec = AddChart(**{**data, "value_cols": tuple(data["value_cols"])})
         except (TypeError, ValueError, KeyError):
-            log.warning(
+            logger.warning(
                 'the chart spec in row %d of the "%s" tab is damaged; skipped', row, SETTINGS_TAB
             )
             continue

@@ -21,9 +21,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ConfigError
-from ..model.formats import EXPORT_FORMATS as FORMATS
+from ..model.formats import EXPORT_FORMATS, ExportFormat, ExportTabs
 from ..model.formats import EXPORT_TABS as TABS
-from ..model.formats import ExportFormat, ExportTabs
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import LOG_TAB
@@ -131,7 +130,7 @@ def format_for(path: Path | None, fmt: ExportFormat | None) -> ExportFormat:
     if fmt is not None:
         return fmt
     suffix = path.suffix.lower().lstrip(".") if path is not None else ""
-    for name in FORMATS:
+    for name in EXPORT_FORMATS:
         if suffix == name:
             return name
     return "csv"

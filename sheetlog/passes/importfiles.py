@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InvalidInput, InvalidValue
-from ..model.formats import IMPORT_FORMATS as FORMATS
+from ..model.formats import IMPORT_FORMATS
 from ..model.sheetdata import CellValue
 from ..rules.cells import JsonBool, JsonFloat, JsonInt
 from .record import Record
@@ -65,7 +65,7 @@ def parse_records(
         return _json_records(text, name)
     if fmt == "jsonl":
         return _jsonl_records(text, name)
-    raise ConfigError(f"unknown import format {fmt!r}: use one of {', '.join(FORMATS)}")
+    raise ConfigError(f"unknown import format {fmt!r}: use one of {', '.join(IMPORT_FORMATS)}")
 
 
 def _csv_records(text: str, name: str, delimiter: str | None) -> list[Record]:

@@ -43,7 +43,7 @@ HEADER_WARNING = (
 
 
 @dataclass(frozen=True)
-class Change:
+class InitStep:
     """One planned change: the ops that make it and a line a person reads."""
 
     description: str
@@ -82,9 +82,9 @@ def malformed_formula(kind: Kind, col: int) -> str:
 
 def plan_init(
     template: Template, source: str, snapshot: Snapshot, layout: Layout | None
-) -> list[Change]:
+) -> list[InitStep]:
     """Everything ``init`` must add so the workbook matches ``template``."""
-    changes: list[Change] = []
+    changes: list[InitStep] = []
     stored = read_settings(snapshot)
     if stored is not None and stored.template.name != template.name:
         raise ConfigError(
@@ -98,7 +98,7 @@ def plan_init(
             raise ConfigError(f"{renamed}; init would add a second, empty Log")
     if layout is None:
         changes.append(
-            Change(
+            InitStep(
                 f'created tab "{LOG_TAB}" with {len(header)} columns',
                 (AddTab(LOG_TAB, tuple(header), room=LOG_ROOM),),
             )
@@ -109,10 +109,10 @@ def plan_init(
         added = _missing_columns(template, layout, changes, stored)
     changes.extend(_column_rules(template, layout, added))
     if layout.frozen_rows < 1:
-        changes.append(Change("froze the header row", (FreezeHeader(LOG_TAB),)))
+        changes.append(InitStep("froze the header row", (FreezeHeader(LOG_TAB),)))
     if not layout.header_protected:
         changes.append(
-            Change(
+            InitStep(
                 "protected the header row (warning on edit)",
                 (ProtectHeader(LOG_TAB, HEADER_WARNING),),
             )
@@ -136,7 +136,7 @@ def new_tab_ops(template: Template, title: str, header: list[str]) -> list[Op]:
 
 
 def _missing_columns(
-    template: Template, layout: Layout, changes: list[Change], stored: Settings | None
+    template: Template, layout: Layout, changes: list[InitStep], stored: Settings | None
 ) -> list[int]:
     """Add template columns the header lacks, at its right end; refuse a header we cannot
     read, and one where a column the log had seems renamed (adding it again would leave
@@ -165,7 +165,7 @@ def _missing_columns(
         )
     start = len(present)
     changes.append(
-        Change(
+        InitStep(
             f"added column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
             (SetCells(LOG_TAB, 1, start, (tuple(missing),), bold=True),),
         )
@@ -174,7 +174,7 @@ def _missing_columns(
     return list(range(start, start + len(missing)))
 
 
-def _column_rules(template: Template, layout: Layout, added: list[int]) -> list[Change]:
+def _column_rules(template: Template, layout: Layout, added: list[int]) -> list[InitStep]:
     """Widths of new columns, drop-downs, text format and malformed-value marks, one line each."""
     positions = {name: index for index, name in enumerate(layout.header)}
     features: dict[str, list[tuple[str, Op]]] = {
@@ -200,7 +200,7 @@ def _column_rules(template: Template, layout: Layout, added: list[int]) -> list[
                 rule = AddFormatRule(LOG_TAB, col, malformed_formula(column.kind, col))
                 features["added malformed-value marks"].append((column.name, rule))
     return [
-        Change(f"{what} on {', '.join(name for name, _ in items)}", tuple(op for _, op in items))
+        InitStep(f"{what} on {', '.join(name for name, _ in items)}", tuple(op for _, op in items))
         for what, items in features.items()
         if items
     ]
@@ -208,12 +208,12 @@ def _column_rules(template: Template, layout: Layout, added: list[int]) -> list[
 
 def _settings_changes(
     snapshot: Snapshot, settings: Settings, stored: Settings | None
-) -> list[Change]:
+) -> list[InitStep]:
     """Create or refresh the hidden settings tab."""
     rows = settings.rows()
     if snapshot.tab(SETTINGS_TAB) is None:
         return [
-            Change(
+            InitStep(
                 f'stored template "{settings.template.name}" v{settings.template.version}'
                 f" ({settings.template.timezone}) in the hidden {SETTINGS_TAB} tab",
                 (
@@ -225,7 +225,7 @@ def _settings_changes(
     if stored is not None and stored.rows() == rows:
         return []
     return [
-        Change(
+        InitStep(
             f'updated the stored template to "{settings.template.name}"'
             f" v{settings.template.version}",
             (SetCells(SETTINGS_TAB, 2, 0, rows),),

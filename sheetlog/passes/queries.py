@@ -26,7 +26,7 @@ from ..rules.logchecks import archive_tabs
 from .frame import local_day, opened_at, records
 from .summary import AGE_BUCKETS, AGE_EDGES
 
-CELL_LIMIT = 10_000_000
+SPREADSHEET_CELL_LIMIT = 10_000_000
 CELL_WARNING = 0.8
 LAST_CHANGES = 5
 AUDIT_KEYS = tuple(name.lower().replace(" ", "_") for name in AUDIT_HEADER)
@@ -310,7 +310,7 @@ def log_status(
         open_by_age=by_age,
         archive_tabs={tab.title: len(data_rows(tab)) for tab in archive_tabs(snapshot)},
         cells_used=cells,
-        cell_limit=CELL_LIMIT,
+        cell_limit=SPREADSHEET_CELL_LIMIT,
         last_changes=audit_lines(snapshot)[-LAST_CHANGES:][::-1],
         open_unknown_age=len(open_rows) - len(ages),
     )

@@ -33,7 +33,7 @@ from ..rules.logchecks import ERROR, Counted, LogCheck, LogProblem, check_log
 WARNING_PREFIX = "warning: "
 NOTE_CHARS = 30_000
 """Longest flag or Audit text validate writes into one cell (``sheetdata.cell_length``):
-Excel holds 32,767 characters, Google 50,000. (``queries.CELL_LIMIT`` counts cells.)"""
+Excel holds 32,767 characters, Google 50,000. (``queries.SPREADSHEET_CELL_LIMIT`` counts cells.)"""
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def planned_fixes(
         if isinstance(p.fix, str) and cell_length(p.fix) > chars_per_cell:
             continue
         old = by_row[p.row].raw.get(p.column)
-        shown = _shown(template.by_name[p.column], old)
+        shown = _quoted(template.by_name[p.column], old)
         new = None if p.fix == "" else p.fix  # "" means: clear the cell
         fixes.append(Fix(p.row, p.ticket_id, p.column, old, new, shown))
     return fixes
@@ -242,7 +242,7 @@ def _flag_ops(check: LogCheck, tab: Tab, validation: str, report: ValidationRepo
     return ops
 
 
-def _shown(column: Column, value: CellValue) -> str:
+def _quoted(column: Column, value: CellValue) -> str:
     """A cell value quoted as a person sees it; a typed cell says what it was typed as."""
     typed = typed_cell(column, value)
     if typed is not None:

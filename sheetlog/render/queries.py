@@ -8,7 +8,7 @@ from typing import Any
 from ..model.templates import Template
 from ..passes.queries import Followups, Found, LogStatus, Row, text_columns
 
-NOT_SET = "(no agent)"
+NO_AGENT = "(no agent)"
 DETAILS_SHOWN = 100
 
 
@@ -68,7 +68,7 @@ def render_followups(result: Followups) -> str:
     by_agent: dict[str, list[str]] = defaultdict(list)
     for label, rows in (("OVERDUE", result.overdue), ("due", result.due)):
         for row in rows:
-            agent = _cell(row, template.roles.agent) or NOT_SET
+            agent = _cell(row, template.roles.agent) or NO_AGENT
             summary = [_cell(row, template.roles.id), _cell(row, template.roles.customer)]
             by_agent[agent].append(
                 f"  {label:<7} {_cell(row, followup)}  {'  '.join(p for p in summary if p)}"

@@ -124,7 +124,7 @@ def render_text(summary: MonthlySummary) -> str:
         if not rows:
             lines.append("  none")
             continue
-        table = [section.header, *(tuple(_shown(v) for v in row) for row in rows)]
+        table = [section.header, *(tuple(_terminal_text(v) for v in row) for row in rows)]
         widths = [
             max(len(str(line[i])) for line in table if i < len(line))
             for i in range(len(section.header))
@@ -189,7 +189,7 @@ def _number(value: float | None) -> Stored:
     return NO_DATA if value is None else value
 
 
-def _shown(value: Stored) -> str:
+def _terminal_text(value: Stored) -> str:
     """A cell as terminal text: one decimal for fractions."""
     if isinstance(value, float):
         return f"{value:.1f}"

@@ -222,7 +222,7 @@ class RowModel:
                 continue
             if self._before(column, str(later_value), earlier, str(earlier_value)):
                 expected = f"at or after {earlier.name} ({earlier_value})"
-                error = InvalidValue(column.name, _shown(raw.get(column.name)), expected)
+                error = InvalidValue(column.name, _as_typed(raw.get(column.name)), expected)
                 found.append(_Failure(TIME_ORDER, error))
         status, resolved = self._status.name, self._resolved.name
         if status in failures or resolved in failures:
@@ -230,12 +230,12 @@ class RowModel:
         closed = self.template.is_closed(values[status])
         if closed and values[resolved] is None:
             hint = f'required when {status} is "{values[status]}"'
-            error = InvalidValue(resolved, _shown(raw.get(resolved)), "filled in", hint)
+            error = InvalidValue(resolved, _as_typed(raw.get(resolved)), "filled in", hint)
             found.append(_Failure(CLOSED_WITHOUT_RESOLVED, error))
         elif not closed and values[resolved] is not None:
             expected = " or ".join(f'"{s}"' for s in self.template.closed_statuses)
             hint = f"{resolved} is set: close the ticket or clear {resolved}"
-            error = InvalidValue(status, _shown(raw.get(status)), expected, hint)
+            error = InvalidValue(status, _as_typed(raw.get(status)), expected, hint)
             found.append(_Failure(RESOLVED_NOT_CLOSED, error))
         return found
 
@@ -276,7 +276,9 @@ def _validator(
             code = CHOICE if column.kind is Kind.CHOICE else FORMAT
             raise _field_error(code, invalid) from None
         if stored is None and required:
-            raise _field_error(REQUIRED, InvalidValue(name, _shown(value), "filled in", "required"))
+            raise _field_error(
+                REQUIRED, InvalidValue(name, _as_typed(value), "filled in", "required")
+            )
         cast("dict[str, Stored]", info.context)[name] = stored
         return stored
 
@@ -289,7 +291,7 @@ def _field_error(code: str, invalid: InvalidValue) -> PydanticCustomError:
     return PydanticCustomError(code, "{message}", {"error": invalid, "message": str(invalid)})
 
 
-def _shown(value: object) -> object:
+def _as_typed(value: object) -> object:
     """An empty cell shows as "" in messages, not as None."""
     return "" if value is None else value
 
