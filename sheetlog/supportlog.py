@@ -595,7 +595,15 @@ class SupportLog:
             snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         template = settings.template
         query = queries.Query.build(
-            template, ticket, customer, agent, status, tag, since, until, text
+            template,
+            ticket=ticket,
+            customer=customer,
+            agent=agent,
+            status=status,
+            tag=tag,
+            since=since,
+            until=until,
+            text=text,
         )
         wanted = ticket_key(query.ticket) if query.ticket else None
         if wanted is not None:

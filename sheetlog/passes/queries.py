@@ -48,7 +48,7 @@ def text_columns(template: Template) -> list[str]:
     return [c.name for c in template.columns if c.kind is Kind.TEXT and c.name not in people]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Query:
     """What ``find`` looks for; every filter given must match (text ones ignore case)."""
 
@@ -65,6 +65,7 @@ class Query:
     def build(
         cls,
         template: Template,
+        *,
         ticket: str | None = None,
         customer: str | None = None,
         agent: str | None = None,
