@@ -116,7 +116,8 @@ def test_export_csv_to_stdout_and_files(sheet: str, tmp_path: Path) -> None:
 
 def test_the_commands_on_google(google_log: LogUnderTest, monkeypatch: pytest.MonkeyPatch) -> None:
     seed_sample(google_log)
-    monkeypatch.setattr("sheetlog.cli.reports.open_log", lambda sheet, credentials: google_log.log)
+    for command in ("followups", "find"):
+        monkeypatch.setattr(f"sheetlog.cli.{command}.open_log", lambda *_: google_log.log)
     sheet = "gsheet:the-log"
     overdue = invoke(sheet, "followups", "--today", "2025-11-20", "--format", "json")
     assert overdue.exit_code == 1

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheetlog.cli import cli
-from sheetlog.cli import recording as cli_module
-from sheetlog.cli.recording import progress_bar
+from sheetlog.cli import progress as cli_module
+from sheetlog.cli.progress import progress_bar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "interactions.csv"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sheetlog.cli import cli
-from sheetlog.cli import evidence as evidence_cli
+from sheetlog.cli import retention as retention_cli
 from sheetlog.errors import ConfigError
 from tests.conftest import LogUnderTest
 from tests.opsdata import seed_sample
@@ -201,7 +201,7 @@ def test_delete_with_yes_deletes_and_a_dry_run_needs_none(sheet: str) -> None:
 def test_delete_on_a_terminal_lists_the_tabs_and_asks(
     sheet: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(evidence_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(retention_cli, "on_terminal", lambda: True)
     before = Path(sheet).read_bytes()
     declined = invoke(sheet, "retention", "--older-than", "0m", "--delete", stdin="n\n")
     assert declined.exit_code == 1

@@ -3,16 +3,46 @@
 Each command opens a log, calls one library method of the same name and prints
 the result. A ``SheetlogError`` becomes one line on stderr and its exit code
 (2 for usage, configuration and access problems); ``--debug`` shows the traceback.
-Commands live in modules by purpose; importing them registers them on ``cli``.
+Each command lives in a module named for it; importing them registers them on ``cli``.
 They import the library inside the command, so ``--help`` starts without it.
 """
 
 from __future__ import annotations
 
-from . import evidence, nightly, recording, reports, setup
+from . import (
+    append,
+    archive,
+    export,
+    find,
+    followups,
+    import_,
+    init,
+    retention,
+    status,
+    summary,
+    update,
+    validate,
+    verify,
+)
 from .group import cli
 
-__all__ = ["cli", "evidence", "main", "nightly", "recording", "reports", "setup"]
+__all__ = [
+    "append",
+    "archive",
+    "cli",
+    "export",
+    "find",
+    "followups",
+    "import_",
+    "init",
+    "main",
+    "retention",
+    "status",
+    "summary",
+    "update",
+    "validate",
+    "verify",
+]
 
 
 def main() -> None:

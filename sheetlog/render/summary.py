@@ -19,6 +19,7 @@ from ..model.ops import (
 from ..model.sheetdata import Snapshot, Stored
 from ..model.workbook import LOG_TAB
 from ..passes.summary import MonthlySummary, Spread
+from .table import table_lines
 
 NO_DATA = "no data"
 DECIMALS = "0.0"
@@ -125,16 +126,8 @@ def render_text(summary: MonthlySummary) -> str:
             lines.append("  none")
             continue
         table = [section.header, *(tuple(_terminal_text(v) for v in row) for row in rows)]
-        widths = [
-            max(len(str(line[i])) for line in table if i < len(line))
-            for i in range(len(section.header))
-        ]
-        for line in table:
-            cells = [
-                str(v).ljust(w) if i == 0 else str(v).rjust(w)
-                for i, (v, w) in enumerate(zip(line, widths, strict=False))
-            ]
-            lines.append("  " + "  ".join(cells).rstrip())
+        numbers = range(1, len(section.header))  # every column but the first is right-aligned
+        lines += ["  " + line.rstrip() for line in table_lines(table, right=numbers)]
     return "\n".join(lines)
 
 

@@ -1,11 +1,10 @@
-"""The nightly job: ``validate`` then ``archive``."""
+"""``sheetlog validate``: check every Log row, flag the bad ones, report in text, JSON or CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +13,11 @@ import click
 from ..backends.target import parse_target
 from ..errors import ConfigError
 from ..model.formats import check_output
-from .group import cli, emit_json, format_option, open_log, target_options
-from .params import AGE, DAYS
+from .group import cli, emit_json, open_log, target_options
+from .params import DAYS
 
 if TYPE_CHECKING:
     from ..passes.validate import ValidationReport
-
-# --- validate ---------------------------------------------------------------------------
 
 
 @cli.command()
@@ -122,7 +119,8 @@ def emit_csv(report: ValidationReport) -> None:
 
 def show_validation(report: ValidationReport) -> None:
     """The terminal report: a table of problems, the fixes, the totals and where to look."""
-    from ..passes.validate import count
+    from ..render.table import table_lines
+    from ..render.text import count
 
     if report.problems:
         table = [("ROW", "TICKET ID", "COLUMN", "SEVERITY", "PROBLEM")]
@@ -130,10 +128,8 @@ def show_validation(report: ValidationReport) -> None:
             (str(p.row), p.ticket_id, p.column or "(header)", p.severity, p.message)
             for p in report.problems
         ]
-        widths = [max(len(line[i]) for line in table) for i in range(4)]
-        for line in table:
-            cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
-            click.echo("  ".join([*cells, line[4]]))
+        for line in table_lines(table):
+            click.echo(line)
         click.echo()
     if report.fixes:
         click.echo(f"Fixed {count(len(report.fixes), 'cell')}:")
@@ -153,59 +149,3 @@ def show_validation(report: ValidationReport) -> None:
     elif not report.notes:
         state = "flags already up to date" if report.problems else "nothing to flag"
         click.echo(f"{report.location}: {state}; nothing written")
-
-
-@cli.command()
-@target_options
-@click.option(
-    "--older-than",
-    type=AGE,
-    default="7d",
-    show_default=True,
-    help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
-)
-@click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
-@click.option(
-    "--archive-to",
-    metavar="TARGET",
-    help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
-)
-@format_option
-def archive(
-    sheet: str | None,
-    credentials: str | None,
-    older_than: timedelta,
-    dry_run: bool,
-    archive_to: str | None,
-    output: str,
-) -> None:
-    """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
-
-    Rows with validation errors stay in Log, and so does a row someone edits
-    while the pass runs; it goes on a later pass. Killed or run twice, every
-    row still ends up exactly once in Log or in one archive tab.
-
-    \b
-    Examples:
-      sheetlog archive --dry-run
-      sheetlog archive --older-than 30d --sheet gsheet:<ID>
-      sheetlog archive --format json
-      sheetlog archive --archive-to archive-2025.xlsx
-    """
-    from ..passes.validate import count
-
-    destination = open_log(archive_to, credentials) if archive_to else None
-    with open_log(sheet, credentials) as support_log:
-        result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)
-    if output == "json":
-        emit_json({**result.to_dict(), "dry_run": dry_run})
-        return
-    verb = "would move" if dry_run else "moved"
-    if result.finished:
-        click.echo(result.finished_line)
-    for tab, moved in sorted(result.tabs.items()):
-        click.echo(f"{tab}: {verb} {count(moved, 'row')}")
-    click.echo(
-        f"{verb} {count(result.moved, 'row')}; kept in Log:"
-        f" {result.kept_invalid} with validation errors, {result.kept_changed} changed meanwhile"
-    )

@@ -1,0 +1,66 @@
+"""``sheetlog archive``: move closed rows into dated archive tabs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+
+from .group import cli, emit_json, format_option, open_log, target_options
+from .params import AGE
+
+
+@cli.command()
+@target_options
+@click.option(
+    "--older-than",
+    type=AGE,
+    default="7d",
+    show_default=True,
+    help="Move rows resolved longer ago than this: 0, 36h, 30d, 2w.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would move, per tab; write nothing.")
+@click.option(
+    "--archive-to",
+    metavar="TARGET",
+    help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
+)
+@format_option
+def archive(
+    sheet: str | None,
+    credentials: str | None,
+    older_than: timedelta,
+    dry_run: bool,
+    archive_to: str | None,
+    output: str,
+) -> None:
+    """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
+
+    Rows with validation errors stay in Log, and so does a row someone edits
+    while the pass runs; it goes on a later pass. Killed or run twice, every
+    row still ends up exactly once in Log or in one archive tab.
+
+    \b
+    Examples:
+      sheetlog archive --dry-run
+      sheetlog archive --older-than 30d --sheet gsheet:<ID>
+      sheetlog archive --format json
+      sheetlog archive --archive-to archive-2025.xlsx
+    """
+    from ..render.text import count
+
+    destination = open_log(archive_to, credentials) if archive_to else None
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)
+    if output == "json":
+        emit_json({**result.to_dict(), "dry_run": dry_run})
+        return
+    verb = "would move" if dry_run else "moved"
+    if result.finished:
+        click.echo(result.finished_line)
+    for tab, moved in sorted(result.tabs.items()):
+        click.echo(f"{tab}: {verb} {count(moved, 'row')}")
+    click.echo(
+        f"{verb} {count(result.moved, 'row')}; kept in Log:"
+        f" {result.kept_invalid} with validation errors, {result.kept_changed} changed meanwhile"
+    )
