@@ -21,8 +21,8 @@ from google.oauth2.credentials import Credentials
 from requests import PreparedRequest
 
 import sheetlog
-from sheetlog import archive as archiving
 from sheetlog.model.workbook import LOG_SCOPE
+from sheetlog.passes import archive as archiving
 from sheetlog.passes.validate import flag_text
 from sheetlog.rules.logchecks import LogProblem, check_log
 from tests.fakesheets import FakeSheets

@@ -87,7 +87,6 @@ class InitResult:
 
     location: str
     changes: list[str]
-    created: bool = False
 
 
 @dataclass(frozen=True)
@@ -327,15 +326,15 @@ class SupportLog:
             result = archiving.ArchiveResult(kept_invalid=kept_invalid, dry_run=dry_run)
             if dry_run:
                 result.tabs = archiving.count_targets(chosen)
-                result.moved = len(chosen)
                 result.finished = len(landed)
                 return result
             header = log_tab.header
             remember = self._remember_archive_log(snapshot, archive_to)
+            sized_as = new_op_id()  # each batch's pass id is as long: its rows carry it
             parts = batches(
                 self.backend,
                 chosen,
-                lambda rows: archiving.stage_ops(header, list(rows), "", None, log_tab),
+                lambda rows: archiving.stage_ops(header, list(rows), sized_as, None, log_tab),
             ) or [[]]  # no new rows: still finish what an interrupted pass staged
             for batch in parts:
                 leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
@@ -478,20 +477,26 @@ class SupportLog:
 
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
-            ops = archiving.finish_ops(snapshot, snapshot, template, pending, result, done)
+            found = archiving.finish_ops(snapshot, snapshot, template, pending, done)
+            result.add(found)
             # staging goes first: the same atomic write, but a local workbook frees its
             # rows before their archive copies are made
             self.commit(
-                "archive", [drop, *ops], LOG_TAB, str(result.moved), archiving.describe(result)
+                "archive",
+                [drop, *found.ops],
+                LOG_TAB,
+                str(result.moved),
+                archiving.describe(result),
             )
             return
         with archive_to.backend.transaction():
             titles = sorted({row.tab for row in pending})
             targets = Scope.of(*titles, probe=(receipts_tab(), ID_INDEX_TAB))
             elsewhere = archive_to.backend.read(targets)
-            ops = archiving.finish_ops(snapshot, elsewhere, template, pending, result, done)
+            found = archiving.finish_ops(snapshot, elsewhere, template, pending, done)
+            result.add(found)
             details = f"from {self.location}: {archiving.describe(result)}"
-            archive_to.commit("archive", ops, LOG_TAB, str(result.moved), details)
+            archive_to.commit("archive", found.ops, LOG_TAB, str(result.moved), details)
         details = f"to {archive_to.location}: {archiving.describe(result)}"
         self.commit("archive", [drop], LOG_TAB, str(result.moved), details)
 
@@ -565,6 +570,7 @@ class SupportLog:
 
     def find(
         self,
+        *,
         ticket: str | None = None,
         customer: str | None = None,
         agent: str | None = None,

@@ -86,21 +86,21 @@ def translate_errors(spreadsheet_id: str, acting_as: str) -> Iterator[None]:
             raise AccessError(
                 f"spreadsheet {spreadsheet_id} not found or not shared with {acting_as}"
                 f" — share it with that address (Google said: {message})"
-            ) from None
+            ) from exc
         if code == 401:
-            raise AccessError(f"Google refused the credentials: {message}") from None
+            raise AccessError(f"Google refused the credentials: {message}") from exc
         if code == 429:
             raise BackendError(
                 "Google's quota (about 60 requests a minute per user) is used up even after"
                 " retries; wait a minute and run again"
-            ) from None
+            ) from exc
         if code >= 500:
-            raise BackendError(f"Google Sheets failed (HTTP {code}): {message}") from None
-        raise BackendError(f"Google Sheets refused the request (HTTP {code}): {message}") from None
+            raise BackendError(f"Google Sheets failed (HTTP {code}): {message}") from exc
+        raise BackendError(f"Google Sheets refused the request (HTTP {code}): {message}") from exc
     except GoogleAuthError as exc:
-        raise AccessError(f"Google sign-in failed for {acting_as}: {exc}") from None
+        raise AccessError(f"Google sign-in failed for {acting_as}: {exc}") from exc
     except requests.RequestException as exc:
-        raise BackendError(f"cannot reach Google Sheets: {exc}") from None
+        raise BackendError(f"cannot reach Google Sheets: {exc}") from exc
 
 
 @dataclass
@@ -338,12 +338,12 @@ class GoogleBackend(Backend):
                 if exc.code >= 500 or exc.code == 408:
                     raise UncertainWrite(
                         f"Google's reply to a write was lost (HTTP {exc.code})"
-                    ) from None
+                    ) from exc
                 if exc.code == 400 and "already exists" in str(exc):
                     raise TabExists(str(exc)) from exc
                 raise
             except (requests.Timeout, requests.ConnectionError) as exc:
-                raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from None
+                raise UncertainWrite(f"Google's reply to a write was lost ({exc})") from exc
         self._sheets = builder.sheets
         self._missing -= self._sheets.keys()
         self._untagged = {}

@@ -11,12 +11,16 @@ import tomllib
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import TemplateError
+
+if TYPE_CHECKING:
+    from ..rules.cells import ColumnNormalizer
+    from ..rules.rows import RowModel
 
 BUNDLED_DIRS = (
     Path(__file__).resolve().parents[1] / "templates",  # installed wheel
@@ -78,6 +82,14 @@ class Column(BaseModel):
                     " which is not one of its choices"
                 )
         return self
+
+    @cached_property
+    def normalizer(self) -> ColumnNormalizer:
+        """This column's cell normalization, built on first use and kept as long as the
+        column is (every pass parses the template afresh, so no cache outlives it)."""
+        from ..rules.cells import ColumnNormalizer  # the rules build on this module
+
+        return ColumnNormalizer(self)
 
 
 class Roles(BaseModel):
@@ -184,6 +196,14 @@ class Template(BaseModel):
     def tz(self) -> ZoneInfo:
         """The timezone zone-less input is read in and months are cut in."""
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def row_model(self) -> RowModel:
+        """The per-row model of this template, built on first use and kept as long as the
+        template is (every pass parses the template afresh, so no cache outlives it)."""
+        from ..rules.rows import RowModel  # the rules build on this module
+
+        return RowModel(self)
 
     def column(self, role: str) -> Column | None:
         """The column playing ``role``, or None when the template has none."""

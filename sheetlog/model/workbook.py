@@ -90,6 +90,12 @@ def is_archive(tab: Tab) -> bool:
     return bool(tab.elsewhere) or is_archive_title(tab.title)
 
 
+def archive_tabs(snapshot: Snapshot) -> list[Tab]:
+    """The archive tabs read (``is_archive``), in tab order; those of another log this one
+    archives to come last."""
+    return [tab for tab in snapshot.tabs.values() if is_archive(tab)]
+
+
 ID_INDEX_TAB = "_sheetlog_ids"
 ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
 ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
@@ -247,6 +253,11 @@ def data_rows(tab: Tab) -> list[tuple[int, list[CellValue]]]:
         if any(v is not None and str(v).strip() != "" for v in row):
             found.append((index, row))
     return found
+
+
+def row_values(header: list[str], row: list[CellValue]) -> dict[str, CellValue]:
+    """A ragged row as {column name: value} by header position."""
+    return {name: (row[i] if i < len(row) else None) for i, name in enumerate(header) if name}
 
 
 # --- what a person renamed: a header column, the Log tab ---------------------------------

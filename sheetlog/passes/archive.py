@@ -41,9 +41,10 @@ from ..model.workbook import (
     LOG_TAB,
     data_rows,
     id_index_rows,
+    row_values,
 )
-from ..rules.cells import parse_date, parse_timestamp
-from ..rules.logchecks import LogRow, check_log, header_problem, row_values
+from ..rules.cells import cell_text, parse_date, parse_timestamp
+from ..rules.logchecks import LogRow, check_log, header_problem
 from .archive_to import kept_elsewhere
 from .archive_to import title as elsewhere_title
 from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
@@ -69,7 +70,6 @@ def parse_age(text: str) -> timedelta:
 class ArchiveResult:
     """What a pass moved, where, and what it kept back."""
 
-    moved: int = 0
     kept_invalid: int = 0
     kept_changed: int = 0
     tabs: dict[str, int] = field(default_factory=dict)
@@ -78,6 +78,19 @@ class ArchiveResult:
     finished: int = 0
     """Rows an interrupted pass had already written to their archive tab, which this
     pass took out of Log or the staging tab (``finished_line``)."""
+
+    @property
+    def moved(self) -> int:
+        """Rows moved (on a dry run: that would move), over all archive tabs."""
+        return sum(self.tabs.values())
+
+    def add(self, found: Finish) -> None:
+        """Count in what step 4 of one batch found (``finish_ops``)."""
+        for title, count in found.tabs.items():
+            self.tabs[title] = self.tabs.get(title, 0) + count
+        self.heads.update(found.heads)
+        self.kept_changed += found.kept_changed
+        self.finished += found.finished
 
     def to_dict(self) -> dict[str, object]:
         """The ``--format json`` document."""
@@ -232,19 +245,19 @@ def landed(snapshot: Snapshot, template: Template, theirs: Snapshot) -> list[Sta
         for _, cells in data_rows(tab):
             kept = row_values(tab.header, cells)
             entry = (tab.title, comparable(tuple(kept.get(name) for name in compared)))
-            archived[_text(kept.get(id_column))].append(entry)
+            archived[cell_text(kept.get(id_column))].append(entry)
     rows = [(number, row_values(header, cells)) for number, cells in data_rows(log)]
-    counts = Counter(_text(raw.get(id_column)) for _, raw in rows)
+    counts = Counter(cell_text(raw.get(id_column)) for _, raw in rows)
     found = []
     for number, raw in rows:
-        ticket = _text(raw.get(id_column))
+        ticket = cell_text(raw.get(id_column))
         if not ticket or counts[ticket] != 1:
             continue
         mine = comparable(tuple(raw.get(name) for name in compared))
         for title, theirs_values in archived.get(ticket, []):
             if theirs_values == mine:
                 values = tuple(raw.get(name) for name in header)
-                resolved = _text(raw.get(template.roles.resolved))
+                resolved = cell_text(raw.get(template.roles.resolved))
                 found.append(Staged(values, title, ticket, resolved, number))
                 break
     return found
@@ -296,7 +309,10 @@ def staged_rows(snapshot: Snapshot, template: Template) -> list[Staged]:
         values = _padded(tuple(cells), len(header))
         found.append(
             Staged(
-                values[:width], str(values[width]), _text(values[id_at]), _text(values[resolved_at])
+                values[:width],
+                str(values[width]),
+                cell_text(values[id_at]),
+                cell_text(values[resolved_at]),
             )
         )
     return found
@@ -311,22 +327,28 @@ def staged_passes(snapshot: Snapshot) -> set[str]:
     return {str(cells[at]) for _, cells in data_rows(tab) if len(cells) > at}
 
 
-def _text(value: CellValue) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
-
-
 def tickets_in(tab: Tab | None, id_column: str) -> set[str]:
     """Every Ticket ID in a tab."""
     if tab is None or id_column not in tab.header:
         return set()
     at = tab.header.index(id_column)
     return {
-        _text(cells[at])
+        cell_text(cells[at])
         for _, cells in data_rows(tab)
         if at < len(cells) and cells[at] not in (None, "")
     }
+
+
+@dataclass
+class Finish:
+    """What step 4 of one batch found: its ops, the rows each archive tab gets and the
+    tab's new chain head, and how many staged rows it kept back or found already done."""
+
+    ops: list[Op] = field(default_factory=list)
+    tabs: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    kept_changed: int = 0
+    finished: int = 0
 
 
 def finish_ops(
@@ -334,13 +356,13 @@ def finish_ops(
     destination: Snapshot,
     template: Template,
     staged: list[Staged],
-    result: ArchiveResult,
     done: Collection[str] = (),
-) -> list[Op]:
+) -> Finish:
     """Step 4: the ops that append staged rows that left Log to their archive tabs in
     ``destination`` (this workbook's snapshot, or the one given by ``--archive-to``).
     A staged row already in its archive tab, or in ``done`` (Ticket IDs another log this
     one archives to holds), was archived by an interrupted pass: it counts as finished."""
+    found = Finish()
     in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
     log_header = snapshot.tabs[LOG_TAB].header
     staging_header = list(snapshot.tabs[STAGING_TAB].header[: -len(STAGING_EXTRA)])
@@ -351,38 +373,36 @@ def finish_ops(
         if row.tab not in archived:
             archived[row.tab] = tickets_in(destination.tab(row.tab), template.roles.id)
         if row.ticket in in_log:
-            result.kept_changed += 1
+            found.kept_changed += 1
         elif row.ticket in archived[row.tab] or row.ticket in done:
-            result.finished += 1
+            found.finished += 1
         else:
             by_tab[row.tab].append(row)
-    ops: list[Op] = []
     index: list[tuple[str, int, str]] = []  # the archived Ticket IDs, for validate
     for title in sorted(by_tab):
         rows = sorted(by_tab[title], key=lambda r: _resolved_moment(template, r.resolved))
         existing = destination.tab(title)
         header = existing.header if existing is not None else [*log_header, HASH_COLUMN]
         if existing is None:
-            ops.extend(new_tab_ops(template, title, header))
+            found.ops.extend(new_tab_ops(template, title, header))
         missing = [n for n in (*staging_header, HASH_COLUMN) if n and n not in header]
         if missing:
-            ops.append(SetCells(title, 1, len(header), (tuple(missing),), bold=True))
+            found.ops.append(SetCells(title, 1, len(header), (tuple(missing),), bold=True))
             header = header + missing
         ordered = [_reorder(r.values, staging_header, header) for r in rows]
         head = chain_head(existing) if existing is not None else None
         chained = chain_rows(template, header, ordered, head)
-        ops.append(AppendRows(title, tuple(chained), after=last_row(existing)))
+        found.ops.append(AppendRows(title, tuple(chained), after=last_row(existing)))
         at = header.index(template.roles.id)
         ids = [str(row[at]) if at < len(row) and row[at] is not None else "" for row in chained]
         index += id_index_rows(title, last_row(existing) + 1, ids)
-        result.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
-        result.tabs[title] = len(rows)
-        result.moved += len(rows)
+        found.heads[title] = str(parse_link(chained[-1][header.index(HASH_COLUMN)]))
+        found.tabs[title] = len(rows)
     if index:
         if not destination.exists(ID_INDEX_TAB):
-            ops.append(AddTab(ID_INDEX_TAB, ID_INDEX_HEADER, hidden=True))
-        ops.append(AppendRows(ID_INDEX_TAB, tuple(index)))
-    return ops
+            found.ops.append(AddTab(ID_INDEX_TAB, ID_INDEX_HEADER, hidden=True))
+        found.ops.append(AppendRows(ID_INDEX_TAB, tuple(index)))
+    return found
 
 
 def _reorder(

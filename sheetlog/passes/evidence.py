@@ -36,6 +36,8 @@ DIGEST_PREFIX = "sheetlog-digest/v1"
 
 
 def _text(value: CellValue) -> str:
+    """A cell as the text the row hashes cover. Kept apart from ``cells.cell_text``: it does
+    not strip, and any change to it would break ``verify`` on chains already written."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

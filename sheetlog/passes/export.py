@@ -25,8 +25,7 @@ from ..model.formats import EXPORT_FORMATS, ExportFormat, ExportTabs
 from ..model.formats import EXPORT_TABS as TABS
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
-from ..model.workbook import LOG_TAB
-from ..rules.logchecks import archive_tabs
+from ..model.workbook import LOG_TAB, archive_tabs
 from .frame import SPOILED, log_frame, records
 from .queries import in_dates, in_time_order
 

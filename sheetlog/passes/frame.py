@@ -7,16 +7,15 @@ template's row model.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from ..model.sheetdata import CellValue, Snapshot, Stored
-from ..model.templates import Kind, Template
-from ..model.workbook import LOG_TAB, data_rows
-from ..rules.cells import parse_date, parse_timestamp, ticket_key
-from ..rules.logchecks import archive_tabs, row_values
+from ..model.sheetdata import Snapshot, Stored
+from ..model.templates import Template
+from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values
+from ..rules.cells import cell_text, parse_timestamp, ticket_key
 from ..rules.rows import row_model
 
 SPOILED = "spoiled"
@@ -53,8 +52,8 @@ def log_frame(
             values = dict(checked.values)
             if as_typed:
                 for name, value in values.items():
-                    if value is None and _typed(raw.get(name)):
-                        values[name] = _typed(raw.get(name))
+                    if value is None and cell_text(raw.get(name)):
+                        values[name] = cell_text(raw.get(name))
             spoiled = frozenset(p.column for p in checked.problems if p.fix is None)
             records.append({**values, "tab": tab.title, "row": number, SPOILED: spoiled})
     columns = [*template.header, *PLACE, SPOILED]
@@ -63,28 +62,9 @@ def log_frame(
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def _typed(value: CellValue) -> str:
-    """A raw cell as text, the way a person reads it ("" for an empty cell)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
-
-
 def opened_at(frame: pd.DataFrame, template: Template) -> pd.Series:
     """Each row's Contact Start (the "opened" role) as a UTC instant, or NaT."""
     return pd.to_datetime(frame[template.roles.opened].map(_moment), utc=True)
-
-
-def local_day(value: Any, kind: Kind, template: Template) -> date | None:
-    """The calendar day of a canonical date or timestamp cell in the log's zone, or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        if kind is Kind.TIMESTAMP:
-            return parse_timestamp(value).astimezone(template.tz).date()
-        return parse_date(value)
-    except ValueError:
-        return None
 
 
 def _moment(value: Any) -> datetime | None:

@@ -20,10 +20,9 @@ from ..errors import ConfigError, InvalidValue
 from ..model import periods
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
-from ..model.workbook import AUDIT_HEADER, LOG_TAB, audit_tabs, data_rows
-from ..rules.cells import column_normalizer, ticket_key
-from ..rules.logchecks import archive_tabs
-from .frame import local_day, opened_at, records
+from ..model.workbook import AUDIT_HEADER, LOG_TAB, archive_tabs, audit_tabs, data_rows
+from ..rules.cells import column_normalizer, local_day, ticket_key
+from .frame import opened_at, records
 from .summary import AGE_BUCKETS, AGE_EDGES
 
 SPREADSHEET_CELL_LIMIT = 10_000_000
@@ -273,7 +272,7 @@ class LogStatus:
         return self.cells_share >= CELL_WARNING
 
     def to_dict(self) -> dict[str, Any]:
-        """The figures under the keys the issue names."""
+        """The ``--format json`` document: one key per figure."""
         return {
             "log_rows": self.log_rows,
             "open": self.open,

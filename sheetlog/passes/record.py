@@ -21,15 +21,14 @@ from ..errors import ConfigError, InvalidInput, InvalidRow, InvalidValue, NotFou
 from ..model.ops import AppendRows, Op, SetCells
 from ..model.sheetdata import XLSX_CHARS_PER_CELL, CellValue, Snapshot, Stored, Tab, cell_length
 from ..model.templates import Kind, Template
-from ..model.workbook import LOG_TAB, data_rows
+from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values
 from ..rules.cells import (
+    cell_text,
     column_normalizer,
     format_timestamp,
     same_stored,
     ticket_key,
-    ticket_text,
 )
-from ..rules.logchecks import archive_tabs, row_values
 from ..rules.rows import row_model
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -126,7 +125,7 @@ def _id_rows(tab: Tab, template: Template) -> list[tuple[int, str]]:
     position = header.index(template.roles.id)
     found = []
     for number, cells in data_rows(tab):
-        ticket = ticket_text(cells[position] if position < len(cells) else None)
+        ticket = cell_text(cells[position] if position < len(cells) else None)
         if ticket:
             found.append((number, ticket))
     return found
@@ -244,7 +243,7 @@ def names_ticket(template: Template, raw: Mapping[str, CellValue]) -> bool:
     """Whether ``raw`` brings its own Ticket ID (a new one is drawn otherwise)."""
     model = row_model(template)
     return any(
-        model.column_name(key) == template.roles.id and ticket_text(value)
+        model.column_name(key) == template.roles.id and cell_text(value)
         for key, value in raw.items()
     )
 
@@ -316,7 +315,7 @@ def plan_update(
     entries = Entries(template, (), now)
     roles = template.roles
     number, cells = find_ticket(snapshot, template, ticket.strip())
-    ticket = ticket_text(row_values(header, cells).get(roles.id))  # as stored
+    ticket = cell_text(row_values(header, cells).get(roles.id))  # as stored
     raw = {k: v for k, v in row_values(header, cells).items() if k in template.by_name}
     merged: dict[str, CellValue] = dict(raw)
     asked: list[str] = []

@@ -23,9 +23,15 @@ from ..errors import ConfigError
 from ..model.periods import Month
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
-from ..model.workbook import ARCHIVE_PREFIX, LOG_TAB, SUMMARY_PREFIX, lacking, renamed_columns
+from ..model.workbook import (
+    ARCHIVE_PREFIX,
+    LOG_TAB,
+    SUMMARY_PREFIX,
+    archive_tabs,
+    lacking,
+    renamed_columns,
+)
 from ..rules.cells import parse_date, parse_timestamp
-from ..rules.logchecks import archive_tabs
 from .frame import SPOILED, log_frame
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
@@ -81,7 +87,8 @@ class MonthlySummary:
         return f"{SUMMARY_PREFIX}{self.month}"
 
     def to_dict(self) -> dict[str, Any]:
-        """The figures as the JSON document the issue names, key for key."""
+        """The figures as the ``--format json`` document: one key per figure, nested by
+        section (``backlog_at_month_end``), lists as objects naming their fields."""
         return {
             "month": self.month,
             "interactions": self.interactions,

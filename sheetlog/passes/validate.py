@@ -27,6 +27,7 @@ from ..model.sheetdata import (
 )
 from ..model.templates import Column, Template
 from ..model.workbook import LOG_TAB, data_rows
+from ..render.text import count
 from ..rules.cells import typed_cell
 from ..rules.logchecks import ERROR, Counted, LogCheck, LogProblem, check_log
 
@@ -264,10 +265,3 @@ def _row_ranges(rows: list[int]) -> str:
 def _cap(text: str) -> str:
     """Text short enough for one cell in Excel and Google Sheets."""
     return fit_cell(text, NOTE_CHARS)
-
-
-def count(number: int, noun: str) -> str:
-    """``1 row``, ``2 rows``, ``3 fixes``."""
-    if number == 1:
-        return f"1 {noun}"
-    return f"{number} {noun}{'es' if noun.endswith('x') else 's'}"

@@ -7,14 +7,10 @@ from typing import Any
 
 from ..model.templates import Template
 from ..passes.queries import Followups, Found, LogStatus, Row, text_columns
+from .text import count
 
 NO_AGENT = "(no agent)"
 DETAILS_SHOWN = 100
-
-
-def _count(number: int, word: str) -> str:
-    """``1 row``, ``2 rows``."""
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _where(row: Row) -> str:
@@ -53,11 +49,11 @@ def render_find(found: Found) -> str:
         lines.append(_headline(row, template))
         lines += [f"    {name}: {row[name]}" for name in text_columns(template) if row.get(name)]
         if "history" in row:
-            lines.append(f"    History ({_count(len(row['history']), 'Audit line')}):")
+            lines.append(f"    History ({count(len(row['history']), 'Audit line')}):")
             lines += [f"      {_audit_line(line)}" for line in row["history"]]
     tabs = Counter(str(row["tab"]) for row in rows)
     places = ", ".join(f"{tab} {count}" for tab, count in tabs.items())
-    lines.append(f"{_count(len(rows), 'row')} ({places})")
+    lines.append(f"{count(len(rows), 'row')} ({places})")
     return "\n".join(lines)
 
 
@@ -86,16 +82,14 @@ def render_followups(result: Followups) -> str:
 
 def render_status(status: LogStatus) -> str:
     """The figures, a warning near Google's cell limit, and the last Audit lines."""
-    lines = [f"Log: {_count(status.log_rows, 'row')}, {status.open} open"]
+    lines = [f"Log: {count(status.log_rows, 'row')}, {status.open} open"]
     ages = ", ".join(f"{bucket} {count}" for bucket, count in status.open_by_age.items())
     lines.append(f"Open by age: {ages}")
     if status.open_unknown_age:
         lines.append(f"  ({status.open_unknown_age} open with no readable Contact Start)")
     if status.archive_tabs:
         lines.append("Archive tabs:")
-        lines += [
-            f"  {title}: {_count(rows, 'row')}" for title, rows in status.archive_tabs.items()
-        ]
+        lines += [f"  {title}: {count(rows, 'row')}" for title, rows in status.archive_tabs.items()]
     else:
         lines.append("Archive tabs: none")
     lines.append(

@@ -22,12 +22,12 @@ import time
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InvalidValue
-from ..model.memo import IdentityCache
 from ..model.sheetdata import UNSTORABLE, CellValue, Stored, escape_unstorable
-from ..model.templates import Column, Kind
+from ..model.templates import Column, Kind, Template
 
 EXPECTED: dict[Kind, str] = {
     Kind.ID: "an id",
@@ -66,10 +66,8 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FRACTION = re.compile(r"([0-9]+)\s*/\s*([0-9]+)")
 
-_SERIAL_EPOCH = datetime(1899, 12, 30)
-_SERIAL_FIRST = (date(1990, 1, 1) - _SERIAL_EPOCH.date()).days
-_SERIAL_END = (date(2101, 1, 1) - _SERIAL_EPOCH.date()).days
-_MS_PER_DAY = 86_400_000
+_SERIAL_FIRST = 32_874  # the Sheets/Excel serial of 1990-01-01
+_SERIAL_END = 73_416  # and of 2101-01-01: the years a log's moments may fall in
 
 _ZONE_HINT = "give the zone as UTC, an offset like -05:00, or a zone name like America/New_York"
 _NO_ZONE_HINT = "no time zone given: add UTC or an offset like -05:00"
@@ -103,6 +101,18 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def local_day(value: Any, kind: Kind, template: Template) -> date | None:
+    """The calendar day of a canonical date or timestamp cell in the log's zone, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if kind is Kind.TIMESTAMP:
+            return parse_timestamp(value).astimezone(template.tz).date()
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 def format_timestamp(moment: datetime) -> str:
     """Write an aware datetime in the canonical form; seconds are dropped (for "now")."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -111,8 +121,9 @@ def format_timestamp(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d} UTC"
 
 
-def ticket_text(value: CellValue) -> str:
-    """A Ticket ID cell as text: a number typed as 1234 reads back as 1234.0 on Google."""
+def cell_text(value: CellValue) -> str:
+    """A raw cell as the stripped text a person reads ("" when empty): a number typed as
+    1234 reads back as 1234.0 on Google, and shows as 1234."""
     if isinstance(value, float) and (value.is_integer() or math.isnan(value)):
         return "" if math.isnan(value) else str(int(value))
     return "" if value is None else str(value).strip()
@@ -123,7 +134,7 @@ def ticket_key(value: CellValue) -> str:
     ``HD-10001``, ``hd-10001`` and the same in full-width letters and digits (U+FF21...)
     are one ticket. NFKC
     folds width, casefold folds case; the stored text is never rewritten."""
-    text = ticket_text(value)
+    text = cell_text(value)
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
@@ -142,21 +153,6 @@ def same_stored(raw: CellValue, stored: Stored) -> bool:
     return isinstance(raw, int | float) and not isinstance(raw, bool) and raw == stored
 
 
-def expected(column: Column) -> str:
-    """The human format name for one column (choices and ranges are per column)."""
-    return column_normalizer(column).expected
-
-
-def normalize(column: Column, value: CellValue, tz: ZoneInfo | None) -> Stored:
-    """The canonical stored form of ``value``; zone-less times are read in ``tz``."""
-    return column_normalizer(column).normalize(value, tz)
-
-
-def is_canonical(column: Column, value: CellValue) -> bool:
-    """Whether ``value`` is already exactly its stored form (so validate has nothing to fix)."""
-    return column_normalizer(column).is_canonical(value)
-
-
 def typed_cell(column: Column, value: object) -> tuple[str, str] | None:
     """A cell the spreadsheet typed (a date, a number, TRUE/FALSE) as a person sees it, and
     what it was typed as; None for text and empty cells. Problems quote this, not 45245.6."""
@@ -170,8 +166,7 @@ def typed_cell(column: Column, value: object) -> tuple[str, str] | None:
         return _as_text(value), "typed as a date"
     moments = (Kind.TIMESTAMP, Kind.DATE)
     if column.kind in moments and _SERIAL_FIRST <= value < _SERIAL_END:
-        moment = _SERIAL_EPOCH + timedelta(milliseconds=round(value * _MS_PER_DAY))
-        return _as_text(moment.replace(microsecond=0)), "typed as a date"
+        return _as_text(_serial_moment(value).replace(microsecond=0)), "typed as a date"
     if column.kind in (Kind.ID, Kind.PHONE):
         return _as_text(value), "typed as a number, which drops leading zeros"
     return _as_text(value), "typed as a number"
@@ -334,12 +329,9 @@ class ColumnNormalizer:
             raise _Refused()
 
 
-_NORMALIZERS: IdentityCache[Column, ColumnNormalizer] = IdentityCache(size=512)
-
-
 def column_normalizer(column: Column) -> ColumnNormalizer:
-    """The normalizer of ``column``, built once per column object."""
-    return _NORMALIZERS.get(column, ColumnNormalizer)
+    """The normalizer of ``column``, built once per column object (``Column.normalizer``)."""
+    return column.normalizer
 
 
 def _expected_for(column: Column) -> str:
@@ -538,12 +530,20 @@ def _from_utc(moment: datetime) -> str:
 
 
 def _from_serial(serial: int | float) -> datetime:
-    """A Sheets/Excel serial (days since 1899-12-30) as a naive wall-clock datetime."""
+    """A Sheets/Excel serial in the years 1990-2100 as a naive wall-clock datetime."""
     if not _SERIAL_FIRST <= serial < _SERIAL_END:
         raise _Refused("a spreadsheet date number outside the years 1990-2100")
-    # Rounding to the millisecond only removes floating-point noise of the serial.
-    moment = _SERIAL_EPOCH + timedelta(milliseconds=round(serial * _MS_PER_DAY))
+    moment = _serial_moment(serial)
     _check_no_seconds(moment)
+    return moment
+
+
+def _serial_moment(serial: int | float) -> datetime:
+    """A Sheets/Excel serial (days since 1899-12-30) as a naive datetime, rounded to the
+    millisecond, which only removes the floating-point noise of the serial."""
+    from openpyxl.utils.datetime import from_excel  # not at import: append never loads it
+
+    moment: datetime = from_excel(serial)
     return moment
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..model.sheetdata import CellValue, Snapshot, Stored, Tab
 from ..model.templates import Kind, Template
-from ..model.workbook import LOG_TAB, data_rows, is_archive
-from .cells import parse_date, parse_timestamp, ticket_key
+from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values
+from .cells import cell_text, local_day, parse_timestamp, ticket_key
 from .rows import CheckedRow, row_model
 
 ERROR = "error"
@@ -90,12 +90,6 @@ def tally(problems: list[LogProblem], severity: str) -> int:
     return sum(p.severity == severity for p in problems)
 
 
-def archive_tabs(snapshot: Snapshot) -> list[Tab]:
-    """The archive tabs read (``is_archive``), in tab order; those of another log this one
-    archives to come last."""
-    return [tab for tab in snapshot.tabs.values() if is_archive(tab)]
-
-
 def header_problem(template: Template, header: list[str]) -> str | None:
     """One sentence for a header that no longer matches the template, or None."""
     present = [name for name in header if name]
@@ -108,11 +102,6 @@ def header_problem(template: Template, header: list[str]) -> str | None:
     if order != list(template.header):
         return "the template's columns were moved; put them back in the template's order"
     return None
-
-
-def row_values(header: list[str], row: list[CellValue]) -> dict[str, CellValue]:
-    """A ragged row as {column name: value} by header position."""
-    return {name: (row[i] if i < len(row) else None) for i, name in enumerate(header) if name}
 
 
 def check_log(
@@ -133,7 +122,7 @@ def check_log(
             continue  # only an old flag is left on an emptied row: not a row to check
         checked = model.check(raw)
         result.rows.append(LogRow(number, raw, checked))
-        ticket = str(checked.values.get(id_column) or raw.get(id_column) or "")
+        ticket = str(checked.values.get(id_column) or cell_text(raw.get(id_column)))
         for problem in checked.problems:
             if problem.column and problem.column not in result.positions:
                 continue  # the header problem already says so, once
@@ -215,8 +204,8 @@ def _warnings(
     found = []
     followup = template.column("followup")
     if followup and not closed and isinstance(values.get(followup.name), str):
-        due = _day(followup.kind, str(values[followup.name]), template)
-        if due < now.astimezone(template.tz).date():
+        due = local_day(values[followup.name], followup.kind, template)
+        if due is not None and due < now.astimezone(template.tz).date():
             found.append(
                 LogProblem(
                     number,
@@ -240,7 +229,8 @@ def _warnings(
                     "stale",
                     # No day count: the flag must read the same tomorrow, or every
                     # nightly pass would rewrite it.
-                    f"{template.roles.status}: open since {_day(Kind.TIMESTAMP, opened, template)}"
+                    f"{template.roles.status}: open since"
+                    f" {local_day(opened, Kind.TIMESTAMP, template)}"
                     f" (more than {stale_days} days)",
                 )
             )
@@ -275,10 +265,3 @@ def _has_data(raw: dict[str, CellValue], validation: str) -> bool:
 
 def _has_problem(checked: CheckedRow, column: str) -> bool:
     return any(p.column == column for p in checked.problems)
-
-
-def _day(kind: Kind, value: str, template: Template) -> date:
-    """The calendar day of a canonical date or timestamp, in the template's zone."""
-    if kind is Kind.DATE:
-        return parse_date(value)
-    return parse_timestamp(value).astimezone(template.tz).date()

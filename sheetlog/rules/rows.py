@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
@@ -29,14 +28,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..errors import InvalidRow, InvalidValue
-from ..model.memo import IdentityCache
 from ..model.sheetdata import CellValue, Stored
 from ..model.templates import Column, Kind, Template
 from .cells import (
     ColumnNormalizer,
     column_normalizer,
-    parse_date,
-    parse_timestamp,
+    local_day,
     same_stored,
     typed_cell,
 )
@@ -81,7 +78,7 @@ class _Failure:
 
 
 class RowModel:
-    """Built once per template: rows.row_model(template) caches it."""
+    """Built once per template: ``Template.row_model`` keeps it."""
 
     def __init__(self, template: Template) -> None:
         self.template = template
@@ -243,13 +240,9 @@ class RowModel:
         """Whether ``value`` lies before ``earlier_value``; a date against a time compares days."""
         if column.kind is earlier.kind:
             return value < earlier_value  # canonical text sorts chronologically
-        return self._day(column, value) < self._day(earlier, earlier_value)
-
-    def _day(self, column: Column, value: str) -> date:
-        """The calendar day of a canonical date or timestamp, in the template's zone."""
-        if column.kind is Kind.DATE:
-            return parse_date(value)
-        return parse_timestamp(value).astimezone(self.template.tz).date()
+        day = local_day(value, column.kind, self.template)
+        earlier_day = local_day(earlier_value, earlier.kind, self.template)
+        return day is not None and earlier_day is not None and day < earlier_day
 
     def _unknown_column(self, key: str, value: CellValue) -> InvalidValue:
         """The error for a value given under a name the template does not have."""
@@ -301,9 +294,6 @@ def _fold_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-_MODELS: IdentityCache[Template, RowModel] = IdentityCache(size=16)
-
-
 def row_model(template: Template) -> RowModel:
-    """The row model of ``template``, built once per template object."""
-    return _MODELS.get(template, RowModel)
+    """The row model of ``template``, built once per template object (``Template.row_model``)."""
+    return template.row_model
