@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sheetlog.model.ops import AppendRows
 from sheetlog.model.templates import load_template
 from tests.conftest import LogUnderTest
@@ -9,22 +12,62 @@ from tests.conftest import LogUnderTest
 HEADER = load_template("standard").header
 
 
-def entry(ticket: str, status: str = "Open", resolved: str = "", **cells: str) -> tuple[str, ...]:
-    """One canonical row; keyword cells use the column name with spaces as underscores."""
-    values = {
-        "Ticket ID": ticket,
-        "Customer": f"customer of {ticket}",
-        "Channel": "Email",
-        "Contact Start": "2025-09-01 09:00 UTC",
-        "Contact End": "2025-09-01 09:20 UTC",
-        "Agent": "Jane Adams",
-        "Issue Type": "Missing Item",
-        "Issue Summary": "Order arrived without the phone case",
-        "Status": status,
-        "Resolved At": resolved,
-    }
-    values.update({name.replace("_", " "): value for name, value in cells.items()})
-    return tuple(values.get(name, "") for name in HEADER)
+DEFAULTS: dict[str, str] = {
+    "Ticket ID": "T-1",
+    "Customer": "customer of T-1",
+    "Channel": "Email",
+    "Contact Start": "2025-09-01 09:00 UTC",
+    "Contact End": "2025-09-01 09:20 UTC",
+    "Agent": "Jane Adams",
+    "Issue Type": "Missing Item",
+    "Issue Summary": "Order arrived without the phone case",
+    "Status": "Open",
+}
+
+
+def entry_dict(
+    ticket: str | None = None,
+    status: str | None = None,
+    resolved: str | None = None,
+    *,
+    like: Mapping[str, Any] | None = None,
+    **cells: Any,
+) -> dict[str, Any]:
+    """The one builder of standard-template Log rows, as a dict in header order.
+
+    The canonical row, then ``like`` (a row or partial row to start from), then
+    ``ticket``/``status``/``resolved`` when given, then ``cells``. Column names in
+    ``like`` and ``cells`` may use underscores for spaces (``Contact_End=""``), or be
+    given exactly (``**{"Actions & Notes": "..."}``); an unknown column is an error.
+    Without ``like``, Customer defaults to "customer of <ticket>".
+    """
+    values = dict(DEFAULTS)
+    if ticket is not None:
+        values["Customer"] = f"customer of {ticket}"
+    for changes in (like or {}), _given(ticket, status, resolved), cells:
+        for name, value in changes.items():
+            column = name.replace("_", " ")
+            if column not in HEADER:
+                raise KeyError(f"no column {column!r} in the standard template")
+            values[column] = value
+    return {name: values.get(name, "") for name in HEADER}
+
+
+def entry(
+    ticket: str | None = None,
+    status: str | None = None,
+    resolved: str | None = None,
+    *,
+    like: Mapping[str, Any] | None = None,
+    **cells: Any,
+) -> tuple[Any, ...]:
+    """The row of :func:`entry_dict` as a tuple in header order."""
+    return tuple(entry_dict(ticket, status, resolved, like=like, **cells).values())
+
+
+def _given(ticket: str | None, status: str | None, resolved: str | None) -> dict[str, str]:
+    named = {"Ticket ID": ticket, "Status": status, "Resolved At": resolved}
+    return {name: value for name, value in named.items() if value is not None}
 
 
 def seed(target: LogUnderTest, rows: list[tuple[str, ...]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sheetlog.model.ops import AppendRows
 from sheetlog.model.templates import load_template
@@ -17,62 +17,63 @@ ORDERS_HEADER = load_template("orders").header
 T = TypeVar("T")
 
 
-def row(ticket: str, start: str, status: str = "Open", resolved: str = "", **cells: str) -> tuple:
-    """A standard row opened at ``start`` (no Contact End); ``cells`` by exact column name."""
-    return entry(ticket, status, resolved, **{"Contact Start": start, "Contact End": "", **cells})
-
-
 def sample() -> list[tuple[str, ...]]:
     """Seven tickets: two are old enough to archive (into 2025-09 and 2025-10)."""
     return [
-        row(
+        entry(
             "T-01",
-            "2025-09-01 09:00 UTC",
             "Resolved",
             "2025-09-02 10:00 UTC",
+            Contact_Start="2025-09-01 09:00 UTC",
+            Contact_End="",
             Customer="Jane Doe",
             Tags="refund-delayed",
         ),
-        row(
+        entry(
             "T-02",
-            "2025-11-19 08:00 UTC",
+            Contact_Start="2025-11-19 08:00 UTC",
+            Contact_End="",
             Customer="Bob Stone",
             Agent="Sam Lee",
             Tags="billing-dispute, refund-delayed",
             **{"Follow-up Date": "2025-11-20"},
         ),
-        row(
+        entry(
             "T-03",
-            "2025-11-15 10:00 UTC",
             "Pending",
+            Contact_Start="2025-11-15 10:00 UTC",
+            Contact_End="",
             Customer="JANE DOE",
             **{
                 "Actions & Notes": "Promised a callback about the refund",
                 "Follow-up Date": "2025-11-18",
             },
         ),
-        row(
+        entry(
             "T-04",
-            "2025-11-01 10:00 UTC",
             "Escalated",
+            Contact_Start="2025-11-01 10:00 UTC",
+            Contact_End="",
             Customer="Acme Corp",
             Agent="Sam Lee",
             **{"Follow-up Date": "2025-11-22", "Follow-up Notes": "Call back re: damaged blender"},
         ),
-        row("T-05", "2025-08-01 10:00 UTC", Customer="Zed"),
-        row(
+        entry("T-05", Contact_Start="2025-08-01 10:00 UTC", Contact_End="", Customer="Zed"),
+        entry(
             "T-06",
-            "2025-11-18 09:00 UTC",
             "Closed",
             "2025-11-19 09:00 UTC",
+            Contact_Start="2025-11-18 09:00 UTC",
+            Contact_End="",
             Customer="Jane Doe",
             **{"Follow-up Date": "2025-11-10"},
         ),
-        row(
+        entry(
             "T-07",
-            "2025-10-05 08:00 UTC",
             "Resolved",
             "2025-10-05 12:00 UTC",
+            Contact_Start="2025-10-05 08:00 UTC",
+            Contact_End="",
             Customer="Carol",
             Agent="Sam Lee",
             **{"Issue Summary": "Refund not received"},
@@ -88,8 +89,16 @@ def seed_sample(target: LogUnderTest) -> None:
     target.log.commit("update", [], "Log", "9", "T-033: Customer Ann -> Anne")
 
 
-def orders_row(**cells: str) -> tuple[str, ...]:
-    """A valid orders-template row; ``cells`` by exact column name."""
+def orders_row(**cells: Any) -> tuple[Any, ...]:
+    """A valid orders-template row as a tuple in header order; ``cells`` by exact column name."""
+    return tuple(orders_dict(**cells).values())
+
+
+def orders_dict(**cells: Any) -> dict[str, Any]:
+    """The one builder of orders-template rows, as a dict in header order; ``cells`` by
+    exact column name (an unknown one is an error)."""
+    if unknown := set(cells) - set(ORDERS_HEADER):
+        raise KeyError(f"no column {sorted(unknown)} in the orders template")
     values = {
         "Log ID": "L-1",
         "Logged At": "2025-11-03 09:00 UTC",
@@ -102,7 +111,7 @@ def orders_row(**cells: str) -> tuple[str, ...]:
         "Representative": "Sam Lee",
         **cells,
     }
-    return tuple(values.get(name, "") for name in ORDERS_HEADER)
+    return {name: values.get(name, "") for name in ORDERS_HEADER}
 
 
 def seed_orders(target: LogUnderTest, rows: list[tuple[str, ...]]) -> None:

@@ -5,6 +5,7 @@ writing there is finished, not repeated or left in both places."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from google.oauth2.credentials import Credentials
 
 import sheetlog
 from sheetlog import SupportLog
-from sheetlog.backends.local import LocalBackend
 from sheetlog.errors import ConfigError, InvalidValue
 from sheetlog.model.ops import SetCells
 from sheetlog.model.sheetdata import Scope
@@ -116,19 +116,18 @@ def test_a_workbook_whose_save_failed_after_the_archive_write_is_finished_next_p
     live = open_local(tmp_path)
     seed(live, sample())
     elsewhere = sheetlog.open(tmp_path / "archive-2025.xlsx")
-    real = LocalBackend._replace
+    real = os.replace
     live_path = live.path
 
-    def fail_for_the_live_log(self: LocalBackend, pending: Path) -> None:
-        if self.path == live_path:
-            pending.unlink()
-            raise Killed("disk full")
-        real(self, pending)
+    def fail_for_the_live_log(source: Any, destination: Any) -> None:
+        if Path(destination) == live_path:
+            raise Killed("disk full")  # the backend drops its pending file
+        real(source, destination)
 
-    monkeypatch.setattr(LocalBackend, "_replace", fail_for_the_live_log)
-    with pytest.raises(Killed):
-        live.log.archive(now=NOW, archive_to=elsewhere)
-    monkeypatch.setattr(LocalBackend, "_replace", real)
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", fail_for_the_live_log)
+        with pytest.raises(Killed):
+            live.log.archive(now=NOW, archive_to=elsewhere)
     assert sorted(tickets(live)) == ["T-01", "T-02", "T-03", "T-07"]  # in both, for now
     flags = [  # as a validate that knew of the archive would have flagged them
         SetCells("Log", row, HEADER.index("Validation"), (("Ticket ID: also archived",),))
@@ -162,7 +161,7 @@ def test_a_google_log_killed_before_its_last_write_finishes_next_pass(
     fake.before_request(kill)
     with pytest.raises(Killed):
         live.log.archive(now=NOW, archive_to=elsewhere)
-    fake._hooks.clear()
+    fake.clear_request_hooks()
     assert STAGING_TAB in live.titles()
     reopened = sheetlog.open(f"gsheet:{live.spreadsheet_id}", credentials=creds)
     destination = elsewhere if again_with_archive_to else None

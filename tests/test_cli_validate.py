@@ -15,7 +15,8 @@ from click.testing import CliRunner
 import sheetlog
 from sheetlog.cli import cli
 from sheetlog.model.ops import AppendRows
-from tests.test_validate import row
+from tests.logdata import entry
+from tests.test_validate import GOOD
 
 WORKBOOK = "team.xlsx"
 JSON_KEYS = {"rows_checked", "errors", "warnings", "problems"}
@@ -46,7 +47,7 @@ def workbook(tmp_path: Path, *rows: tuple[Any, ...]) -> None:
 
 def good(ticket: str, **changes: Any) -> tuple[Any, ...]:
     times = {"Contact_Start": recent(5), "Contact_End": recent(4), "Resolved_At": recent(3)}
-    return row(Ticket_ID=ticket, **(times | changes))
+    return entry(like=GOOD, Ticket_ID=ticket, **(times | changes))
 
 
 def invoke(runner: CliRunner, *args: str) -> Any:

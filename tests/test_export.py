@@ -13,8 +13,8 @@ import pytest
 from sheetlog.errors import ConfigError
 from sheetlog.passes.export import mask_phone, render
 from tests.conftest import LogUnderTest
-from tests.logdata import HEADER, seed
-from tests.opsdata import one_read, orders_row, row, seed_orders, seed_sample
+from tests.logdata import HEADER, entry, seed
+from tests.opsdata import one_read, orders_row, seed_orders, seed_sample
 
 INJECTED = '=HYPERLINK("http://x","y")'
 
@@ -79,7 +79,12 @@ def test_csv_neutralizes_formulas_json_keeps_the_text(any_log: LogUnderTest) -> 
     seed(
         any_log,
         [
-            row(f"T-{n}", f"2025-11-0{n + 1} 09:00 UTC", **{"Actions & Notes": text})
+            entry(
+                f"T-{n}",
+                Contact_Start=f"2025-11-0{n + 1} 09:00 UTC",
+                Contact_End="",
+                **{"Actions & Notes": text},
+            )
             for n, text in enumerate(risky)
         ],
     )

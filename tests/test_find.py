@@ -14,8 +14,8 @@ from sheetlog.model.templates import template_text
 from sheetlog.passes.frame import log_frame
 from sheetlog.passes.queries import Query, find_rows
 from tests.conftest import LogUnderTest
-from tests.logdata import seed
-from tests.opsdata import NOW, one_read, orders_row, row, seed_orders, seed_sample, tickets
+from tests.logdata import entry, seed
+from tests.opsdata import NOW, one_read, orders_row, seed_orders, seed_sample, tickets
 
 
 def test_customer_matches_part_of_the_name_any_case_in_time_order_across_tabs(
@@ -81,15 +81,23 @@ def test_dates_are_days_in_the_logs_timezone(local_log: LogUnderTest, tmp_path: 
     zoned = tmp_path / "ny.toml"
     zoned.write_text(text.replace('timezone = "UTC"', 'timezone = "America/New_York"'))
     local_log.log.init(str(zoned))
-    late = row("T-1", "2025-11-02 03:30 UTC")  # 23:30 on November 1st in New York
-    morning = row("T-2", "2025-11-02 12:00 UTC")
+    late = entry(
+        "T-1", Contact_Start="2025-11-02 03:30 UTC", Contact_End=""
+    )  # 23:30 on November 1st in New York
+    morning = entry("T-2", Contact_Start="2025-11-02 12:00 UTC", Contact_End="")
     local_log.log.backend.write([AppendRows("Log", (late, morning))])
     assert tickets(local_log.log.find(since="2025-11-02").rows) == ["T-2"]
     assert tickets(local_log.log.find(until="2025-11-01").rows) == ["T-1"]
 
 
 def test_a_malformed_cell_is_shown_as_typed_and_sorts_last(local_log: LogUnderTest) -> None:
-    seed(local_log, [row("T-1", "yesterday-ish"), row("T-2", "2025-11-02 12:00 UTC")])
+    seed(
+        local_log,
+        [
+            entry("T-1", Contact_Start="yesterday-ish", Contact_End=""),
+            entry("T-2", Contact_Start="2025-11-02 12:00 UTC", Contact_End=""),
+        ],
+    )
     found = local_log.log.find()
     assert tickets(found.rows) == ["T-2", "T-1"]
     assert found.rows[1]["Contact Start"] == "yesterday-ish"
@@ -115,7 +123,13 @@ def test_orders_log_has_no_tags_column(local_log: LogUnderTest) -> None:
 
 
 def test_history_of_ids_with_other_characters(local_log: LogUnderTest) -> None:
-    seed(local_log, [row("A.1", "2025-11-01 09:00 UTC"), row("A.10", "2025-11-02 09:00 UTC")])
+    seed(
+        local_log,
+        [
+            entry("A.1", Contact_Start="2025-11-01 09:00 UTC", Contact_End=""),
+            entry("A.10", Contact_Start="2025-11-02 09:00 UTC", Contact_End=""),
+        ],
+    )
     local_log.log.commit("update", [], "Log", "2", "A.1: Status Open -> Pending")
     local_log.log.commit("update", [], "Log", "3", "A.10: Status Open -> Pending")
     found = local_log.log.find(history=True)
@@ -177,7 +191,10 @@ def test_an_archive_tab_the_index_does_not_cover_is_searched_whole(
     header = tuple(str(name) for name in any_log.values("Log")[0])
     made_by_hand = [
         AddTab("Archive 2024-01", (*header, "Row Hash")),
-        AppendRows("Archive 2024-01", (row("T-99", "2024-01-05 10:00 UTC"),)),
+        AppendRows(
+            "Archive 2024-01",
+            (entry("T-99", Contact_Start="2024-01-05 10:00 UTC", Contact_End=""),),
+        ),
     ]
     any_log.log.backend.write(made_by_hand)
     found = any_log.log.find(ticket="T-99")

@@ -8,8 +8,8 @@ import pytest
 
 from sheetlog.errors import ConfigError, InvalidValue
 from tests.conftest import LogUnderTest
-from tests.logdata import seed
-from tests.opsdata import TODAY, one_read, orders_row, row, seed_orders, seed_sample, tickets
+from tests.logdata import entry, seed
+from tests.opsdata import TODAY, one_read, orders_row, seed_orders, seed_sample, tickets
 
 
 def test_overdue_and_due_today(any_log: LogUnderTest) -> None:
@@ -38,10 +38,30 @@ def test_nothing_due_and_overdue_order(local_log: LogUnderTest) -> None:
     seed(
         local_log,
         [
-            row("T-1", "2025-11-01 09:00 UTC", **{"Follow-up Date": "2025-11-12"}),
-            row("T-2", "2025-10-01 09:00 UTC", **{"Follow-up Date": "2025-11-12"}),
-            row("T-3", "2025-10-01 09:00 UTC", **{"Follow-up Date": "2025-11-10"}),
-            row("T-4", "2025-10-01 09:00 UTC", **{"Follow-up Date": "next week"}),
+            entry(
+                "T-1",
+                Contact_Start="2025-11-01 09:00 UTC",
+                Contact_End="",
+                **{"Follow-up Date": "2025-11-12"},
+            ),
+            entry(
+                "T-2",
+                Contact_Start="2025-10-01 09:00 UTC",
+                Contact_End="",
+                **{"Follow-up Date": "2025-11-12"},
+            ),
+            entry(
+                "T-3",
+                Contact_Start="2025-10-01 09:00 UTC",
+                Contact_End="",
+                **{"Follow-up Date": "2025-11-10"},
+            ),
+            entry(
+                "T-4",
+                Contact_Start="2025-10-01 09:00 UTC",
+                Contact_End="",
+                **{"Follow-up Date": "next week"},
+            ),
         ],
     )
     assert tickets(local_log.log.followups(today=date(2025, 11, 15)).overdue) == [

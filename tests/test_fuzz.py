@@ -40,8 +40,7 @@ from sheetlog.rules.cells import (
     JsonBool,
     JsonFloat,
     JsonInt,
-    is_canonical,
-    normalize,
+    column_normalizer,
     parse_date,
     parse_timestamp,
 )
@@ -137,16 +136,17 @@ def test_every_normalizer_stores_canonically_or_refuses(
     column: Column, value: Any, tz: ZoneInfo | None
 ) -> None:
     try:
-        stored = normalize(column, value, tz)
+        stored = column_normalizer(column).normalize(value, tz)
     except InvalidValue as refused:
         assert refused.column == column.name
         one_line(refused)
         return
     if stored is None:
         return
-    assert normalize(column, stored, None) == stored  # idempotent, and needs no zone
-    assert type(normalize(column, stored, None)) is type(stored)
-    assert is_canonical(column, stored)
+    # idempotent, and needs no zone
+    assert column_normalizer(column).normalize(stored, None) == stored
+    assert type(column_normalizer(column).normalize(stored, None)) is type(stored)
+    assert column_normalizer(column).is_canonical(stored)
     if isinstance(stored, str):
         assert UNSTORABLE.search(stored) is None and stored == stored.strip()
         stored.encode("utf-8")
@@ -163,7 +163,7 @@ def test_every_normalizer_stores_canonically_or_refuses(
 @given(column=st.sampled_from(COLUMNS), text=TEXT)
 def test_text_normalizes_or_refuses_naming_the_value_escaped(column: Column, text: str) -> None:
     try:
-        stored = normalize(column, text, ZoneInfo("UTC"))
+        stored = column_normalizer(column).normalize(text, ZoneInfo("UTC"))
     except InvalidValue as refused:
         assert one_line(refused).startswith(f"{column.name}: ")
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import gspread
 import pytest
 from google.oauth2.credentials import Credentials
 
@@ -77,6 +78,9 @@ def test_not_shared_says_who_to_share_with(fake: FakeSheets) -> None:
         in str(caught.value)
     )
     assert "share it with that address" in str(caught.value)
+    # the mapped error keeps Google's own, for --debug
+    assert isinstance(caught.value.__cause__, gspread.exceptions.APIError)
+    assert caught.value.__cause__.code in (403, 404)
 
 
 def test_unknown_spreadsheet_is_an_access_error(fake: FakeSheets, creds: Credentials) -> None:

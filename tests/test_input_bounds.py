@@ -17,7 +17,7 @@ from sheetlog.errors import InvalidInput, InvalidValue
 from sheetlog.model.ops import SetCells
 from sheetlog.model.templates import Column, Kind, load_template
 from sheetlog.passes.importfiles import parse_records
-from sheetlog.rules.cells import normalize
+from sheetlog.rules.cells import column_normalizer
 from sheetlog.rules.rows import row_model
 from tests.conftest import LogUnderTest
 
@@ -35,7 +35,7 @@ CHECKED = {**ENTRY, "Ticket ID": "HD-1", "Status": "Open"}
 
 def refused(column: Column, value: object) -> InvalidValue:
     with pytest.raises(InvalidValue) as caught:
-        normalize(column, value, UTC_ZONE)  # type: ignore[arg-type]
+        column_normalizer(column).normalize(value, UTC_ZONE)  # type: ignore[arg-type]
     return caught.value
 
 
@@ -81,7 +81,7 @@ def test_dates_outside_the_year_window_are_refused(value: object) -> None:
     ],
 )
 def test_the_window_s_edges_are_kept(column: Column, value: str, stored: str) -> None:
-    assert normalize(column, value, UTC_ZONE) == stored
+    assert column_normalizer(column).normalize(value, UTC_ZONE) == stored
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_an_aware_datetime_with_an_impossible_offset_is_refused() -> None:
     ],
 )
 def test_the_real_extremes_of_offsets_are_kept(value: str, stored: str) -> None:
-    assert normalize(START, value, UTC_ZONE) == stored
+    assert column_normalizer(START).normalize(value, UTC_ZONE) == stored
 
 
 def test_a_resolved_at_in_year_one_creates_no_archive_tab(any_log: LogUnderTest) -> None:

@@ -14,10 +14,7 @@ from sheetlog.rules.cells import (
     CellValue,
     Stored,
     column_normalizer,
-    expected,
     format_timestamp,
-    is_canonical,
-    normalize,
     parse_date,
     parse_timestamp,
 )
@@ -36,7 +33,7 @@ NO_ZONE = "no time zone given: add UTC or an offset like -05:00"
 def refused(column: Column, value: CellValue, tz: ZoneInfo | None = UTC_ZONE) -> InvalidValue:
     """The InvalidValue that normalizing ``value`` raises."""
     with pytest.raises(InvalidValue) as caught:
-        normalize(column, value, tz)
+        column_normalizer(column).normalize(value, tz)
     return caught.value
 
 
@@ -78,7 +75,7 @@ def refused(column: Column, value: CellValue, tz: ZoneInfo | None = UTC_ZONE) ->
 def test_timestamp_forms_become_canonical(
     value: CellValue, tz: ZoneInfo | None, stored: str
 ) -> None:
-    assert normalize(STANDARD["Contact Start"], value, tz) == stored
+    assert column_normalizer(STANDARD["Contact Start"]).normalize(value, tz) == stored
 
 
 @pytest.mark.parametrize(
@@ -167,7 +164,7 @@ def test_timestamp_refusal_message() -> None:
     ],
 )
 def test_date_forms_become_canonical(value: CellValue, stored: str) -> None:
-    assert normalize(STANDARD["Follow-up Date"], value, None) == stored
+    assert column_normalizer(STANDARD["Follow-up Date"]).normalize(value, None) == stored
 
 
 @pytest.mark.parametrize(
@@ -220,7 +217,7 @@ def test_date_refusals(value: CellValue, hint: str) -> None:
     ],
 )
 def test_choices_match_case_space_and_aliases(column: str, value: str, stored: str) -> None:
-    assert normalize(STANDARD[column], value, None) == stored
+    assert column_normalizer(STANDARD[column]).normalize(value, None) == stored
 
 
 @pytest.mark.parametrize(
@@ -243,7 +240,7 @@ def test_choice_refusals_suggest_only_one_close_choice(
     assert (error.column, error.value, error.expected, error.hint) == (
         column,
         value,
-        expected(STANDARD[column]),
+        column_normalizer(STANDARD[column]).expected,
         hint,
     )
 
@@ -262,7 +259,7 @@ def test_choices_that_clash_when_folded_are_never_guessed() -> None:
         choices=("Big Box", "BigBox"),
         aliases={"large": "Big Box", "LARGE": "BigBox"},
     )
-    assert normalize(column, "BigBox", None) == "BigBox"
+    assert column_normalizer(column).normalize("BigBox", None) == "BigBox"
     assert refused(column, "bigbox").column == "Size"
     assert refused(column, "large").column == "Size"
 
@@ -283,7 +280,7 @@ def test_choices_that_clash_when_folded_are_never_guessed() -> None:
     ],
 )
 def test_tags(value: CellValue, stored: Stored) -> None:
-    assert normalize(STANDARD["Tags"], value, None) == stored
+    assert column_normalizer(STANDARD["Tags"]).normalize(value, None) == stored
 
 
 @pytest.mark.parametrize(
@@ -327,7 +324,7 @@ def test_tag_refusals_name_the_bad_tag(value: str, bad: str) -> None:
     ],
 )
 def test_text_and_ids(column: str, value: CellValue, stored: str) -> None:
-    assert normalize(STANDARD[column], value, None) == stored
+    assert column_normalizer(STANDARD[column]).normalize(value, None) == stored
 
 
 EVERY_KIND = [
@@ -348,7 +345,7 @@ EVERY_KIND = [
 @pytest.mark.parametrize("column", EVERY_KIND, ids=lambda c: c.kind.value)
 @pytest.mark.parametrize("value", [None, "", "   ", "\t\n", float("nan")], ids=repr)
 def test_empty_is_none_for_every_kind(column: Column, value: CellValue) -> None:
-    assert normalize(column, value, UTC_ZONE) is None
+    assert column_normalizer(column).normalize(value, UTC_ZONE) is None
 
 
 @pytest.mark.parametrize(
@@ -378,7 +375,7 @@ def test_empty_is_none_for_every_kind(column: Column, value: CellValue) -> None:
     ],
 )
 def test_email_phone_number_rating(column: Column, value: CellValue, stored: Stored) -> None:
-    result = normalize(column, value, None)
+    result = column_normalizer(column).normalize(value, None)
     assert (result, type(result)) == (stored, type(stored))
 
 
@@ -474,7 +471,7 @@ def test_rating_refusal_message() -> None:
     ],
 )
 def test_is_canonical(column: Column, value: CellValue, canonical: bool) -> None:
-    assert is_canonical(column, value) is canonical
+    assert column_normalizer(column).is_canonical(value) is canonical
 
 
 def test_parse_timestamp_reads_only_the_canonical_form() -> None:
@@ -520,7 +517,7 @@ def test_format_timestamp_needs_a_zone() -> None:
     ],
 )
 def test_expected_is_spelled_per_column(column: Column, text: str) -> None:
-    assert expected(column) == text
+    assert column_normalizer(column).expected == text
 
 
 def test_each_column_normalizer_is_built_once() -> None:

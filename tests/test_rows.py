@@ -11,40 +11,41 @@ from sheetlog.errors import InvalidRow, TemplateError
 from sheetlog.model.templates import Template, load_template, parse_template
 from sheetlog.rules.cells import CellValue
 from sheetlog.rules.rows import CheckedRow, Problem, row_model
+from tests.logdata import entry_dict
+from tests.opsdata import orders_dict
 
 STANDARD = load_template("standard")
 ORDERS = load_template("orders")
 
-GOOD: dict[str, CellValue] = {
-    "Ticket ID": "T-000001",
-    "Customer": "ORD789456",
-    "Channel": "Email",
-    "Contact Start": "2023-11-15 14:30 UTC",
-    "Contact End": "2023-11-15 14:45 UTC",
-    "Agent": "Ana",
-    "Issue Type": "Payment",
-    "Issue Summary": "Charged twice",
-    "Actions & Notes": "Refund issued",
-    "Status": "Resolved",
-    "Follow-up Date": "2023-11-20",
-    "Follow-up Notes": "",
-    "Resolved At": "2023-11-16 09:00 UTC",
-    "Tags": "billing-dispute, refund-delayed",
-    "Validation": "",
-}
+GOOD: dict[str, CellValue] = entry_dict(
+    "T-000001",
+    "Resolved",
+    "2023-11-16 09:00 UTC",
+    Customer="ORD789456",
+    Contact_Start="2023-11-15 14:30 UTC",
+    Contact_End="2023-11-15 14:45 UTC",
+    Agent="Ana",
+    Issue_Type="Payment",
+    Issue_Summary="Charged twice",
+    Tags="billing-dispute, refund-delayed",
+    **{"Actions & Notes": "Refund issued", "Follow-up Date": "2023-11-20"},
+)
 
-GOOD_ORDER: dict[str, CellValue] = {
-    "Log ID": "L-1",
-    "Logged At": "2023-11-15 14:30 UTC",
-    "Customer Name": "Bea",
-    "Email": "bea@example.com",
-    "Issue Type": "Receipt",
-    "Description": "No receipt",
-    "Status": "Resolved",
-    "Resolution Date": "2023-11-16",
-    "Rating": 4,
-    "Representative": "Sam",
-}
+GOOD_ORDER: dict[str, CellValue] = orders_dict(
+    **{
+        "Log ID": "L-1",
+        "Logged At": "2023-11-15 14:30 UTC",
+        "Customer Name": "Bea",
+        "Email": "bea@example.com",
+        "Phone": "",
+        "Issue Type": "Receipt",
+        "Description": "No receipt",
+        "Status": "Resolved",
+        "Resolution Date": "2023-11-16",
+        "Rating": 4,
+        "Representative": "Sam",
+    }
+)
 
 
 def check(changes: dict[str, CellValue], template: Template = STANDARD) -> CheckedRow:

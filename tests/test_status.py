@@ -16,8 +16,8 @@ from sheetlog.render.queries import render_status
 from sheetlog.rules.cells import format_timestamp
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
-from tests.logdata import seed
-from tests.opsdata import NOW, one_read, row, seed_sample
+from tests.logdata import entry, seed
+from tests.opsdata import NOW, one_read, seed_sample
 
 
 def test_figures(any_log: LogUnderTest) -> None:
@@ -70,8 +70,18 @@ def test_open_tickets_by_whole_days_of_age(local_log: LogUnderTest) -> None:
         timedelta(days=31),
         -timedelta(hours=1),  # a clock a little ahead counts as new
     ]
-    rows = [row(f"T-{n}", format_timestamp(NOW - age)) for n, age in enumerate(ages)]
-    seed(local_log, [*rows, row("T-x", "not a time"), row("T-c", "2025-01-01 09:00 UTC", "Closed")])
+    rows = [
+        entry(f"T-{n}", Contact_Start=format_timestamp(NOW - age), Contact_End="")
+        for n, age in enumerate(ages)
+    ]
+    seed(
+        local_log,
+        [
+            *rows,
+            entry("T-x", Contact_Start="not a time", Contact_End=""),
+            entry("T-c", "Closed", Contact_Start="2025-01-01 09:00 UTC", Contact_End=""),
+        ],
+    )
     status = local_log.log.status(now=NOW)
     assert status.open_by_age == {"0-2d": 2, "3-7d": 2, "8-30d": 2, ">30d": 1}
     assert (status.log_rows, status.open, status.open_unknown_age) == (9, 8, 1)

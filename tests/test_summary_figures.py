@@ -18,6 +18,7 @@ from sheetlog.model.ops import AppendRows, SetCells
 from sheetlog.model.templates import load_template
 from sheetlog.passes.summary import Month
 from tests.conftest import LogUnderTest
+from tests.opsdata import orders_row
 from tests.summary_data import ARCHIVE, ARCHIVED, LIVE, fill
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -150,19 +151,19 @@ def test_to_dataframe_gives_canonical_values_with_tab_and_row(
 
 
 def test_a_resolution_date_counts_at_the_end_of_its_day(local_log: LogUnderTest) -> None:
-    orders = load_template("orders")
     local_log.log.init("orders")
-    values = {
-        "Log ID": "L-1",
-        "Logged At": "2025-10-05 10:00 UTC",
-        "Customer Name": "Ann",
-        "Issue Type": "Payment",
-        "Description": "charged twice",
-        "Status": "Resolved",
-        "Resolution Date": "2025-10-06",
-        "Representative": "Bob",
-    }
-    line = tuple(values.get(name, "") for name in orders.header)
+    line = orders_row(
+        **{
+            "Logged At": "2025-10-05 10:00 UTC",
+            "Customer Name": "Ann",
+            "Email": "",
+            "Phone": "",
+            "Description": "charged twice",
+            "Status": "Resolved",
+            "Resolution Date": "2025-10-06",
+            "Representative": "Bob",
+        }
+    )
     local_log.log.backend.write([AppendRows("Log", (line,))])
     figures = local_log.log.summary("2025-10", write=False).to_dict()
     # Resolved "on Oct 6" counts as resolved by 2025-10-07 00:00 UTC: 38 hours.

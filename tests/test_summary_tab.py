@@ -14,7 +14,8 @@ from sheetlog.backends.memory import MemoryBackend
 from sheetlog.model.ops import AppendRows, SetCells
 from sheetlog.model.workbook import SETTINGS_TAB, audit_tab
 from tests.conftest import LogUnderTest
-from tests.summary_data import ARCHIVE, LIVE, fill, row
+from tests.logdata import entry
+from tests.summary_data import ARCHIVE, LIVE, fill
 
 TAB = "Summary 2025-10"
 Chart = tuple[str, str, str, tuple[str, ...], str]
@@ -162,7 +163,15 @@ def test_rerun_replaces_the_tab_in_place_and_changes_nothing_else(
     any_log.log.summary("2025-09")  # lands right after Log, pushing October's one along
     titles = any_log.titles()
     before = {title: any_log.values(title) for title in titles if title != TAB}
-    extra = row("T-17", "Zoe", "Phone", "2025-10-07 12:00", agent="Bob", issue="Payment")
+    extra = entry(
+        "T-17",
+        Customer="Zoe",
+        Channel="Phone",
+        Contact_Start="2025-10-07 12:00 UTC",
+        Contact_End="",
+        Agent="Bob",
+        Issue_Type="Payment",
+    )
     any_log.log.backend.write([AppendRows("Log", (extra,))])
     before["Log"] = any_log.values("Log")
     any_log.log.summary("2025-10")

@@ -18,7 +18,7 @@ from sheetlog.cli import cli
 from sheetlog.errors import InvalidInput, InvalidValue
 from sheetlog.model.templates import Column, load_template
 from sheetlog.passes.importfiles import parse_records
-from sheetlog.rules.cells import normalize
+from sheetlog.rules.cells import column_normalizer
 from tests.conftest import LogUnderTest
 
 STANDARD = load_template("standard")
@@ -52,7 +52,7 @@ def test_every_column_kind_refuses_unstorable_characters(
     column: Column, char: str, escaped: str
 ) -> None:
     with pytest.raises(InvalidValue) as caught:
-        normalize(column, f"x{char}y", UTC_ZONE)
+        column_normalizer(column).normalize(f"x{char}y", UTC_ZONE)
     message = str(caught.value)
     assert message.startswith(f'{column.name}: "x{escaped}y" is not ')
     assert "cannot store" in message
@@ -61,7 +61,7 @@ def test_every_column_kind_refuses_unstorable_characters(
 
 def test_storable_neighbours_are_kept() -> None:
     text = "tab\there, line\nbreak, cr\r, \x7f, \x85, \ud7ff\ue000\ufffd, \U0001f600"
-    assert normalize(STANDARD.by_name["Issue Summary"], text, None) == text
+    assert column_normalizer(STANDARD.by_name["Issue Summary"]).normalize(text, None) == text
 
 
 @pytest.mark.parametrize(("char", "escaped"), UNSTORABLE[:4], ids=ESCAPED[:4])

@@ -17,6 +17,7 @@ from sheetlog.model.templates import load_template
 from sheetlog.passes.validate import ValidationReport
 from sheetlog.rules.logchecks import LogProblem
 from tests.conftest import LogUnderTest
+from tests.logdata import entry, entry_dict
 
 STANDARD = load_template("standard")
 HEADER = STANDARD.header
@@ -24,34 +25,27 @@ COL = {name: i for i, name in enumerate(HEADER)}
 VALIDATION = COL["Validation"]
 NOW = datetime(2023, 11, 20, 12, 0, tzinfo=UTC)
 
-GOOD: dict[str, Any] = {
-    "Ticket ID": "T-1",
-    "Customer": "ORD789456",
-    "Channel": "Email",
-    "Contact Start": "2023-11-15 14:30 UTC",
-    "Contact End": "2023-11-15 14:50 UTC",
-    "Agent": "Bo",
-    "Issue Type": "Payment",
-    "Issue Summary": "Charged twice",
-    "Status": "Resolved",
-    "Resolved At": "2023-11-15 15:00 UTC",
-    "Tags": "billing-dispute",
-}
+GOOD = entry_dict(
+    "T-1",
+    "Resolved",
+    "2023-11-15 15:00 UTC",
+    Customer="ORD789456",
+    Contact_Start="2023-11-15 14:30 UTC",
+    Contact_End="2023-11-15 14:50 UTC",
+    Agent="Bo",
+    Issue_Type="Payment",
+    Issue_Summary="Charged twice",
+    Tags="billing-dispute",
+)
 OPEN = {"Status": "Open", "Resolved_At": ""}
 
 
-def row(**changes: Any) -> tuple[Any, ...]:
-    """A Log row in header order: the good row with ``changes`` (keys use _ for spaces)."""
-    values = dict(GOOD)
-    values.update({key.replace("_", " "): value for key, value in changes.items()})
-    return tuple(values.get(name, "") for name in HEADER[:-1])
-
-
 def log_with(lt: LogUnderTest, *rows: tuple[Any, ...]) -> None:
-    """An initialised log holding ``rows`` below the header."""
+    """An initialised log holding ``rows`` below the header, their Validation cells
+    left untouched (as typed by people: empty, not "")."""
     lt.log.init()
     if rows:
-        lt.log.backend.write([AppendRows("Log", rows)])
+        lt.log.backend.write([AppendRows("Log", tuple(r[:VALIDATION] for r in rows))])
 
 
 def validate(lt: LogUnderTest, **options: Any) -> ValidationReport:
@@ -197,7 +191,11 @@ CHECKS = [
 
 def test_each_check_is_reported_and_flagged_in_the_sheet(any_log: LogUnderTest) -> None:
     """One row per check below a good row; each gets exactly its own problem and flag."""
-    log_with(any_log, row(Ticket_ID="T-0"), *(row(Ticket_ID=c[0], **c[1]) for c in CHECKS))
+    log_with(
+        any_log,
+        entry(like=GOOD, Ticket_ID="T-0"),
+        *(entry(like=GOOD, Ticket_ID=c[0], **c[1]) for c in CHECKS),
+    )
     report = validate(any_log)
     assert report.rows_checked == len(CHECKS) + 1
     by_row = {number: list(found) for number, found in groupby(report.problems, _row)}
@@ -216,16 +214,24 @@ def test_each_check_is_reported_and_flagged_in_the_sheet(any_log: LogUnderTest) 
 
 
 def test_warnings_alone_pass_unless_strict(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Contact_End=""))
+    log_with(any_log, entry(like=GOOD, Contact_End=""))
     report = validate(any_log)
     assert (report.errors, report.warnings, report.exit_code) == (0, 1, 0)
     assert replace(report, strict=True).exit_code == 1
 
 
 def test_duplicate_ticket_ids_across_log_and_archive_tabs(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1"), row(Ticket_ID="T-2"), row(Ticket_ID="T-1"))
+    log_with(
+        any_log,
+        entry(like=GOOD, Ticket_ID="T-1"),
+        entry(like=GOOD, Ticket_ID="T-2"),
+        entry(like=GOOD, Ticket_ID="T-1"),
+    )
     any_log.log.backend.write(
-        [AddTab("Archive 2023-10", tuple(HEADER)), SetCells("Archive 2023-10", 2, 0, (row(),))]
+        [
+            AddTab("Archive 2023-10", tuple(HEADER)),
+            SetCells("Archive 2023-10", 2, 0, (entry(like=GOOD)[:VALIDATION],)),
+        ]
     )
     report = validate(any_log)
     assert [(p.row, p.code) for p in report.problems] == [(2, "duplicate_id"), (4, "duplicate_id")]
@@ -239,7 +245,9 @@ def test_duplicate_ticket_ids_across_log_and_archive_tabs(any_log: LogUnderTest)
 def test_all_problems_of_a_row_go_in_its_validation_cell_errors_first(
     any_log: LogUnderTest,
 ) -> None:
-    bad = row(Channel="Fax", Contact_Start="15/11/23 2pm", Status="Done", Contact_End="")
+    bad = entry(
+        like=GOOD, Channel="Fax", Contact_Start="15/11/23 2pm", Status="Done", Contact_End=""
+    )
     log_with(any_log, bad)
     validate(any_log)
     assert validation_cell(any_log, 2) == (
@@ -253,7 +261,11 @@ def test_all_problems_of_a_row_go_in_its_validation_cell_errors_first(
 
 
 def test_rows_made_valid_are_cleared_and_other_colours_stay(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1", Channel="Fax", Agent=""), row(Ticket_ID="T-2"))
+    log_with(
+        any_log,
+        entry(like=GOOD, Ticket_ID="T-1", Channel="Fax", Agent=""),
+        entry(like=GOOD, Ticket_ID="T-2"),
+    )
     validate(any_log)
     assert highlighted(any_log, 2) == {"Channel", "Agent"}
     backend = any_log.log.backend
@@ -277,7 +289,9 @@ def test_rows_made_valid_are_cleared_and_other_colours_stay(any_log: LogUnderTes
 
 
 def test_a_pass_that_changes_nothing_writes_nothing(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1"), row(Ticket_ID="T-2", Channel="Fax"))
+    log_with(
+        any_log, entry(like=GOOD, Ticket_ID="T-1"), entry(like=GOOD, Ticket_ID="T-2", Channel="Fax")
+    )
     marker = any_log.write_marker()
     validate(any_log, flag=False)
     assert any_log.write_marker() == marker
@@ -294,7 +308,7 @@ def test_a_pass_that_changes_nothing_writes_nothing(any_log: LogUnderTest) -> No
 
 
 def test_a_clean_log_writes_nothing_at_all(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1"), row(Ticket_ID="T-2"))
+    log_with(any_log, entry(like=GOOD, Ticket_ID="T-1"), entry(like=GOOD, Ticket_ID="T-2"))
     audit = audit_lines(any_log)
     marker = any_log.write_marker()
     report = validate(any_log)
@@ -307,8 +321,9 @@ def test_fix_rewrites_certain_values_audits_each_and_reports_what_remains(
 ) -> None:
     log_with(
         any_log,
-        row(Ticket_ID="T-1", Channel="e-mail", Customer="  Ann ", Status="done"),
-        row(
+        entry(like=GOOD, Ticket_ID="T-1", Channel="e-mail", Customer="  Ann ", Status="done"),
+        entry(
+            like=GOOD,
             Ticket_ID="T-2",
             Channel="e-mail",
             Contact_Start="2023-11-15T09:30-05:00",
@@ -345,7 +360,7 @@ def test_fix_and_no_flag_do_not_go_together(any_log: LogUnderTest) -> None:
 
 
 def test_a_renamed_header_is_one_problem_not_a_flood(any_log: LogUnderTest) -> None:
-    log_with(any_log, *(row(Ticket_ID=f"T-{n}") for n in range(5)))
+    log_with(any_log, *(entry(like=GOOD, Ticket_ID=f"T-{n}") for n in range(5)))
     any_log.log.backend.write([SetCells("Log", 1, COL["Contact Start"], (("Start Time",),))])
     report = validate(any_log)
     (problem,) = report.problems
@@ -359,8 +374,8 @@ def test_a_renamed_header_is_one_problem_not_a_flood(any_log: LogUnderTest) -> N
 def test_a_moved_column_is_one_problem_and_rows_are_still_read_by_name(
     any_log: LogUnderTest,
 ) -> None:
-    log_with(any_log, row(Channel="Fax"))
-    header, values = list(HEADER[:-1]), list(row(Channel="Fax"))
+    log_with(any_log, entry(like=GOOD, Channel="Fax"))
+    header, values = list(HEADER[:-1]), list(entry(like=GOOD, Channel="Fax")[:VALIDATION])
     i, j = COL["Channel"], COL["Agent"]
     header[i], header[j] = header[j], header[i]
     values[i], values[j] = values[j], values[i]
@@ -372,7 +387,7 @@ def test_a_moved_column_is_one_problem_and_rows_are_still_read_by_name(
 
 
 def test_without_a_validation_column_nothing_is_flagged(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Channel="Fax"))
+    log_with(any_log, entry(like=GOOD, Channel="Fax"))
     any_log.log.backend.write([SetCells("Log", 1, VALIDATION, (("Notes",),))])
     marker = any_log.write_marker()
     report = validate(any_log)
@@ -382,7 +397,9 @@ def test_without_a_validation_column_nothing_is_flagged(any_log: LogUnderTest) -
 
 
 def test_a_flag_left_on_an_emptied_row_is_cleared(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1"), row(Ticket_ID="T-2", Channel="Fax"))
+    log_with(
+        any_log, entry(like=GOOD, Ticket_ID="T-1"), entry(like=GOOD, Ticket_ID="T-2", Channel="Fax")
+    )
     validate(any_log)
     blank = tuple(None for _ in HEADER[:-1])
     any_log.log.backend.write([SetCells("Log", 3, 0, (blank,))])
@@ -441,7 +458,9 @@ def test_a_person_typing_into_the_workbook(local_log: LogUnderTest) -> None:
 
 
 def test_stale_days_and_now_are_checked(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Contact_Start="2023-11-10 09:00 UTC", Contact_End="", **OPEN))
+    log_with(
+        any_log, entry(like=GOOD, Contact_Start="2023-11-10 09:00 UTC", Contact_End="", **OPEN)
+    )
     assert [p.code for p in validate(any_log, stale_days=5).problems] == ["stale"]
     assert validate(any_log, stale_days=30).problems == []
     with pytest.raises(ConfigError, match="--stale-days must be 0 or more"):
@@ -499,7 +518,11 @@ def fill(lt: LogUnderTest, sheet_row: int, column: str) -> str | None:
 
 
 def test_a_persons_own_colours_are_never_lost(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1", Channel="Fax", Agent=""), row(Ticket_ID="T-2"))
+    log_with(
+        any_log,
+        entry(like=GOOD, Ticket_ID="T-1", Channel="Fax", Agent=""),
+        entry(like=GOOD, Ticket_ID="T-2"),
+    )
     paint(any_log, 2, "Channel", YELLOW)  # marked by a person before any flag
     paint(any_log, 3, "Customer", YELLOW)
     report = validate(any_log)
@@ -521,7 +544,7 @@ def test_a_persons_own_colours_are_never_lost(any_log: LogUnderTest) -> None:
 
 
 def test_a_flag_cleared_leaves_no_colour_where_there_was_none(any_log: LogUnderTest) -> None:
-    log_with(any_log, row(Ticket_ID="T-1", Channel="Fax"))
+    log_with(any_log, entry(like=GOOD, Ticket_ID="T-1", Channel="Fax"))
     validate(any_log)
     assert fill(any_log, 2, "Channel") == FLAG
     any_log.log.backend.write([SetCells("Log", 2, COL["Channel"], (("Phone",),))])

@@ -11,7 +11,8 @@ import sheetlog
 from sheetlog.model.ops import AppendRows
 from tests.conftest import LogUnderTest
 from tests.fakesheets import FakeSheets
-from tests.test_validate import COL, HEADER, NOW, highlighted, row, validation_cell
+from tests.logdata import entry
+from tests.test_validate import COL, GOOD, HEADER, NOW, highlighted, validation_cell
 
 GET = "spreadsheets.getByDataFilter"
 WRITE = "spreadsheets.batchUpdate"
@@ -26,9 +27,11 @@ def test_a_pass_costs_two_calls_when_it_flags_and_one_when_nothing_changes(
 ) -> None:
     fake = google_log.fake
     assert fake is not None
-    rows = [row(Ticket_ID=f"T-{n}") for n in range(500)]
+    rows = [entry(like=GOOD, Ticket_ID=f"T-{n}") for n in range(500)]
     for n in range(0, 500, 50):  # every 50th row malformed, every 100th also fixable
-        rows[n] = row(Ticket_ID=f"T-{n}", Contact_Start="15/11/23 2pm", Channel="e-mail")
+        rows[n] = entry(
+            like=GOOD, Ticket_ID=f"T-{n}", Contact_Start="15/11/23 2pm", Channel="e-mail"
+        )
     google_log.log.init()
     google_log.log.backend.write([AppendRows("Log", tuple(rows))])
     fake.calls.clear()
@@ -49,7 +52,15 @@ def test_flags_move_with_rows_a_person_sorts(google_log: LogUnderTest) -> None:
     assert fake is not None
     google_log.log.init()
     google_log.log.backend.write(
-        [AppendRows("Log", (row(Ticket_ID="T-1", Channel="Fax"), row(Ticket_ID="T-2")))]
+        [
+            AppendRows(
+                "Log",
+                (
+                    entry(like=GOOD, Ticket_ID="T-1", Channel="Fax"),
+                    entry(like=GOOD, Ticket_ID="T-2"),
+                ),
+            )
+        ]
     )
     google_log.log.validate(now=NOW)
     fake.person(google_log.spreadsheet_id).sort("Log", COL["Ticket ID"], descending=True)

@@ -231,6 +231,10 @@ class FakeSheets:
         """Run ``hook(call)`` before each request is handled; exceptions propagate."""
         self._hooks.append(hook)
 
+    def clear_request_hooks(self) -> None:
+        """Forget every ``before_request`` hook (e.g. a new process after a simulated kill)."""
+        self._hooks.clear()
+
     def deny(self, sid: str) -> None:
         """Later requests on ``sid`` answer 403 PERMISSION_DENIED."""
         self._denied.add(sid)
