@@ -526,7 +526,7 @@ class SupportLog:
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
         from .passes.summary import archive_titles, monthly_summary
-        from .render.summary import summary_ops
+        from .passes.summary_tab import summary_ops
 
         chosen = Month.parse(month) if month is not None else None
         now = datetime.now(UTC)

@@ -1,5 +1,5 @@
 """Bad option values and output files are usage errors on every command: one line on
-stderr, exit 2, nothing read or written (issue 12, items 2, 10, 19 and 20)."""
+stderr, exit 2, nothing read or written."""
 
 from __future__ import annotations
 

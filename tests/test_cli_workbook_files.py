@@ -1,6 +1,5 @@
 """Workbooks sheetlog cannot use, files it leaves on disk and their permissions: one line
-and exit 2 instead of a traceback, nothing changed, nothing left behind (issue 12,
-items 10, 17 and 20)."""
+and exit 2 instead of a traceback, nothing changed, nothing left behind."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """`make demo` and the README's examples: the demo's data is dated relative to today, so
 its nightly validate shows the mistakes people typed, not every case as "open too long";
 the names the README's commands use exist after `make demo`, or are marked as
-placeholders (issue 12, items 20 and 21)."""
+placeholders."""
 
 from __future__ import annotations
 

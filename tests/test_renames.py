@@ -1,5 +1,5 @@
 """A person renamed a header column or the Log tab: every message names the rename, and
-``init`` refuses rather than add a second, empty column or Log (issue 12, item 18)."""
+``init`` refuses rather than add a second, empty column or Log."""
 
 from __future__ import annotations
 
