@@ -20,8 +20,16 @@ from zoneinfo import ZoneInfo
 
 from .backends.base import Backend
 from .backends.target import parse_target
-from .errors import BackendError, ConfigError, NotFoundError, SheetlogError, UncertainWrite
+from .errors import (
+    BackendError,
+    ConfigError,
+    InvalidInput,
+    NotFoundError,
+    SheetlogError,
+    UncertainWrite,
+)
 from .model import periods
+from .model.messages import MESSAGES_SCOPE, Message, messages_tab
 from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
 from .model.periods import Month
 from .model.sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
@@ -73,6 +81,7 @@ if TYPE_CHECKING:
     from .passes.evidence import Verification
     from .passes.retention import RetentionResult
     from .passes.summary import MonthlySummary
+    from .passes.timeline import Timeline
     from .passes.validate import ValidationReport
 
 logger = logging.getLogger("sheetlog")
@@ -593,7 +602,7 @@ class SupportLog:
         from .passes import queries
         from .passes.frame import log_frame
 
-        audit = AUDIT_SCOPE if history else LOG_SCOPE
+        audit = AUDIT_SCOPE | MESSAGES_SCOPE if history else LOG_SCOPE
         if ticket:
             snapshot, settings = self.read(LOG_SCOPE | ID_INDEX_SCOPE | audit)
         else:
@@ -617,8 +626,23 @@ class SupportLog:
         frame = log_frame(snapshot, template, as_typed=True, ticket=wanted)
         rows = queries.find_rows(frame, template, query)
         if history:
-            queries.attach_history(rows, snapshot, template)
+            return queries.Found(rows, template, queries.attach_history(rows, snapshot, template))
         return queries.Found(rows, template)
+
+    def timeline(self, ticket: str, *, now: datetime | None = None) -> Timeline:
+        """``ticket``'s messages, status changes and Audit lines in time order, and the
+        figures they give (first response, replies, reopens, one-touch, waits); reads as
+        ``find --ticket --history`` does."""
+        from .passes.timeline import build_timeline
+
+        found = self.find(ticket=ticket, history=True)
+        if not found.rows:
+            raise NotFoundError(f'no ticket "{ticket}" in Log or the archive tabs')
+        if len(found.rows) > 1:
+            places = ", ".join(f"{row['tab']} row {row['row']}" for row in found.rows)
+            raise InvalidInput(f'ticket "{ticket}" is on {places}; make it unique first')
+        moment = now or datetime.now(UTC)
+        return build_timeline(found.rows[0], found.messages, found.template, moment)
 
     def followups(self, days: int = 0, today: date | None = None) -> queries.Followups:
         """Open tickets whose follow-up date has passed (``overdue``) or falls between
@@ -755,9 +779,11 @@ class SupportLog:
         (unless given), moving out clears it. The cells are written at the row read
         just before: a person sorting Log in that same instant could misdirect them.
         """
+        from .passes.messages import message_op, status_change
+
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
-            snapshot, settings = self.read(LOG_SCOPE)
+            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
             limit = self.backend.chars_per_cell
             try:
                 plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
@@ -766,8 +792,49 @@ class SupportLog:
                 plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
             if plan.changes:
                 details = f"{plan.ticket}: {describe_changes(plan.changes)}"
-                self.commit("update", plan.ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
+                ops = list(plan.ops)
+                status = settings.template.roles.status
+                for change in plan.changes:  # the timeline records every status change
+                    if change.column == status:
+                        ops.append(
+                            message_op(status_change(plan.ticket, change.old, change.new, moment))
+                        )
+                self.commit("update", ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
         return UpdateResult(plan.ticket, plan.row, plan.changes, plan.values)
+
+    def message(
+        self,
+        ticket: str,
+        text: str,
+        *,
+        sender: str = "customer",
+        at: str | datetime | None = None,
+        author: str | None = None,
+        channel: str | None = None,
+        now: datetime | None = None,
+    ) -> Message:
+        """Add one line to ``ticket``'s timeline: a customer message, an agent reply or an
+        internal note (``sender``: customer, agent, note). ``at`` (default now) may not
+        come before the ticket's Contact Start; author and channel default to the
+        ticket's Customer or Agent and Channel. An archived ticket takes messages too.
+        One read and one write."""
+        from .passes.messages import message_op, plan_message, ticket_values
+
+        moment = now or datetime.now(UTC)
+        with self.backend.transaction():
+            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
+            template = settings.template
+            try:
+                values = ticket_values(snapshot, template, ticket)
+            except NotFoundError:  # an archived ticket: its tab, found through the index
+                snapshot = snapshot.merged(self.backend.read(ID_INDEX_SCOPE))
+                snapshot = self._archives_holding(snapshot, settings, ticket_key(ticket))
+                values = ticket_values(snapshot, template, ticket)
+            limit = self.backend.chars_per_cell
+            line = plan_message(template, values, text, sender, at, moment, author, channel, limit)
+            details = f"{line.kind} on {line.ticket} at {line.cells()[1]}"
+            self.commit("message", [message_op(line)], line.tab, line.ticket, details)
+        return line
 
     def import_rows(
         self,

@@ -166,8 +166,13 @@ def test_update_costs_one_read_and_one_write_of_the_changed_cells(
     ]
     body = fake.calls[1].body
     assert body is not None
-    written = [r["updateCells"] for r in body["requests"] if "updateCells" in r]
+    log_id = fake.sheet(google_log.spreadsheet_id, "Log")["properties"]["sheetId"]
+    cells = [r["updateCells"] for r in body["requests"] if "updateCells" in r]
+    written = [w for w in cells if w["start"]["sheetId"] == log_id]
     starts = [(w["start"]["rowIndex"], w["start"]["columnIndex"]) for w in written]
     status, notes = HEADER.index("Status"), HEADER.index("Follow-up Notes")
     assert starts == [(1, status), (1, notes)]  # Follow-up Notes + Resolved At: one run
     assert [len(w["rows"][0]["values"]) for w in written] == [1, 2]
+    # the same write puts the status change on the timeline
+    (line,) = [m for m in google_log.values("Messages 2025-11")[1:]]
+    assert line[0] == ticket and line[2:3] == ["status change"] and line[5] == "Open → Resolved"

@@ -25,7 +25,8 @@ AUDIT_PREFIX = "Audit "
 SETTINGS_TAB = "_sheetlog"
 ARCHIVE_PREFIX = "Archive "
 SUMMARY_PREFIX = "Summary "
-TAB_FAMILIES = (ARCHIVE_PREFIX, AUDIT_PREFIX, SUMMARY_PREFIX)
+MESSAGES_PREFIX = "Messages "
+TAB_FAMILIES = (ARCHIVE_PREFIX, AUDIT_PREFIX, SUMMARY_PREFIX, MESSAGES_PREFIX)
 """Title prefixes of the tabs that come one a month; a read can ask for a whole family."""
 ARCHIVE_TITLE = re.compile(r"Archive \d{4}-(?:0[1-9]|1[0-2])")
 """The title of an archive tab, whole: ``Archive YYYY-MM``."""

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import ConfigError, InvalidValue
 from ..model import periods
+from ..model.messages import Message, messages_tabs, read_messages
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import AUDIT_HEADER, LOG_TAB, archive_tabs, audit_tabs, data_rows
@@ -145,6 +146,8 @@ class Found:
 
     rows: list[Row]
     template: Template
+    messages: list[Message] = field(default_factory=list)
+    """With ``history``: the timeline lines of the rows' tickets, oldest first."""
 
 
 def find_rows(frame: pd.DataFrame, template: Template, query: Query) -> list[Row]:
@@ -191,11 +194,20 @@ def mentions(line: Row, ticket: str) -> bool:
     return bool(pattern.search(line["details"]) or pattern.search(line["rows"]))
 
 
-def attach_history(rows: list[Row], snapshot: Snapshot, template: Template) -> None:
-    """Give each row a ``history``: the Audit lines that name its ticket, oldest first.
+def attach_history(rows: list[Row], snapshot: Snapshot, template: Template) -> list[Message]:
+    """Give each row a ``history``: the Audit lines that name its ticket, oldest first,
+    and its ``messages``: its timeline lines; return those lines.
 
     Lines are indexed by their words once, so a whole-log case file stays linear.
     """
+    timeline: dict[str, list[Message]] = defaultdict(list)
+    for message in read_messages(messages_tabs(snapshot)):
+        timeline[ticket_key(message.ticket)].append(message)
+    found: list[Message] = []
+    for row in rows:
+        mine = timeline.get(ticket_key(row.get(template.roles.id)), [])
+        row["messages"] = [message.to_dict() for message in mine]
+        found += mine
     lines = audit_lines(snapshot)
     by_word: dict[str, list[Row]] = defaultdict(list)
     for line in lines:
@@ -207,6 +219,7 @@ def attach_history(rows: list[Row], snapshot: Snapshot, template: Template) -> N
             row["history"] = list(by_word.get(ticket.casefold(), []))
         else:
             row["history"] = [line for line in lines if ticket and mentions(line, ticket)]
+    return sorted(found, key=lambda m: m.at)
 
 
 # --- followups ----------------------------------------------------------------------------

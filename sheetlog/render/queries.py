@@ -51,6 +51,11 @@ def render_find(found: Found) -> str:
         if "history" in row:
             lines.append(f"    History ({count(len(row['history']), 'Audit line')}):")
             lines += [f"      {_audit_line(line)}" for line in row["history"]]
+        if row.get("messages"):
+            lines.append(f"    Messages ({count(len(row['messages']), 'line')}):")
+            lines += [
+                f"      {m['at']}  {m['kind']}  {m['author']}  {m['text']}" for m in row["messages"]
+            ]
     tabs = Counter(str(row["tab"]) for row in rows)
     places = ", ".join(f"{tab} {count}" for tab, count in tabs.items())
     lines.append(f"{count(len(rows), 'row')} ({places})")
