@@ -117,7 +117,7 @@ def expected_charts(lut: LogUnderTest) -> list[Chart]:
     days = (find(values, "2025-10-01"), find(values, "2025-10-31"))
     return [
         ("column", "By channel, October 2025", a1(*channels, 0, 0), (a1(*channels, 1, 1),), "F21"),
-        ("line", "Interactions per day, October 2025", a1(*days, 0, 0), (a1(*days, 1, 1),), "F4"),
+        ("column", "Interactions per day, October 2025", a1(*days, 0, 0), (a1(*days, 1, 1),), "F4"),
     ]
 
 

@@ -471,6 +471,8 @@ def _chart(sheet: Worksheet, spec: AddChart) -> BarChart | LineChart:
     for col in spec.value_cols:
         values = Reference(sheet, min_col=col + 1, min_row=spec.header_row, max_row=spec.last_row)
         chart.add_data(values, titles_from_data=True)
+    for series in chart.series:  # straight segments: a smoothed curve overshoots its points
+        series.smooth = False
     chart.set_categories(
         Reference(
             sheet,

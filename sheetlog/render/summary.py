@@ -82,7 +82,7 @@ def sections(summary: MonthlySummary) -> list[Section]:
             "Interactions per day",
             ("Day", "Interactions"),
             list(summary.per_day),
-            chart="line",
+            chart="column",  # a count a day: bars, never a curve between days
             terse=True,
         ),
     ]
