@@ -68,7 +68,7 @@ from .passes.record import (
     plan_import,
     plan_update,
 )
-from .rules.cells import ticket_key
+from .rules.cells import ticket_key, timestamp_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +121,24 @@ class ImportResult:
     def complete(self) -> bool:
         """Whether every entry landed or was already in the log."""
         return not self.rejected
+
+
+@dataclass
+class HelpdeskImport:
+    """What ``import_helpdesk`` did: the tickets (as ``import_rows`` reports them), the
+    statuses it brought up to date, the messages it added, and what the export itself
+    left out (a repeated ticket id; a deleted ticket; a message of a ticket not in it)."""
+
+    tickets: ImportResult
+    updated: list[str]
+    messages: int
+    duplicates: list[str]
+    skipped: list[str]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every ticket landed or was already in the log."""
+        return self.tickets.complete
 
 
 def receipts_tab() -> str:
@@ -779,7 +797,7 @@ class SupportLog:
         (unless given), moving out clears it. The cells are written at the row read
         just before: a person sorting Log in that same instant could misdirect them.
         """
-        from .passes.messages import message_op, status_change
+        from .passes.messages import status_change_ops
 
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
@@ -792,13 +810,8 @@ class SupportLog:
                 plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
             if plan.changes:
                 details = f"{plan.ticket}: {describe_changes(plan.changes)}"
-                ops = list(plan.ops)
-                status = settings.template.roles.status
-                for change in plan.changes:  # the timeline records every status change
-                    if change.column == status:
-                        ops.append(
-                            message_op(status_change(plan.ticket, change.old, change.new, moment))
-                        )
+                status = settings.template.roles.status  # the timeline records its changes
+                ops = [*plan.ops, *status_change_ops(plan.ticket, plan.changes, status, moment)]
                 self.commit("update", ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
         return UpdateResult(plan.ticket, plan.row, plan.changes, plan.values)
 
@@ -892,6 +905,109 @@ class SupportLog:
                 end += len(chunk)
                 self.commit("import", [rows], LOG_TAB, span, details)
         return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
+
+    def import_helpdesk(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        helpdesk: str,
+        *,
+        account_zone: str | None = None,
+        all_or_nothing: bool = False,
+        now: datetime | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> HelpdeskImport:
+        """Import a helpdesk's export (``zendesk``, ``freshdesk``, ``zammad``; its API JSON
+        or UI CSV, tickets and conversations in one or several files) without a map:
+        new tickets become Log rows, a ticket already in Log whose status changed is
+        updated (Audit and the timeline record it), and messages not yet on the timeline
+        are added. Importing the same export again adds nothing. ``account_zone``: the
+        zone of times the export writes without an offset (default: the log's)."""
+        from .passes.helpdesk import read_exports
+
+        moment = now or datetime.now(UTC)
+        _, settings = self.read(Scope())  # the settings: the log's zone
+        zone = ZoneInfo(account_zone) if account_zone else settings.template.tz
+        export = read_exports([Path(path) for path in paths], helpdesk, zone)
+        records = [Record(n, row, "ticket") for n, row in enumerate(export.rows, start=1)]
+        names = ", ".join(Path(path).name for path in paths)
+        tickets = self.import_rows(
+            records,
+            all_or_nothing=all_or_nothing,
+            source=f"{helpdesk} export {names}",
+            now=moment,
+            progress=progress,
+        )
+        result = HelpdeskImport(tickets, [], 0, export.duplicates, export.skipped)
+        if all_or_nothing and tickets.rejected:
+            return result
+        result.updated = self._helpdesk_statuses(export.rows, helpdesk, moment)
+        rejected = {
+            ticket_key(row.get("Ticket ID")) for row in _rejected_rows(export.rows, tickets)
+        }
+        wanted = {ticket_key(row.get("Ticket ID")) for row in export.rows} - rejected
+        result.messages = self._add_messages(export.messages, wanted, f"{helpdesk} export {names}")
+        return result
+
+    def _helpdesk_statuses(
+        self, rows: Sequence[Mapping[str, CellValue]], helpdesk: str, moment: datetime
+    ) -> list[str]:
+        """Bring the Status (and Resolved At) of Log's tickets up to what ``rows`` say, in
+        one write; the tickets changed."""
+        from .passes.messages import status_change_ops
+
+        with self.backend.transaction():
+            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
+            template = settings.template
+            roles = template.roles
+            ops: list[Op] = []
+            changed: list[str] = []
+            notes: list[str] = []
+            for row in rows:
+                wanted = {
+                    roles.status: row.get(roles.status),
+                    roles.resolved: row.get(roles.resolved),
+                }
+                try:
+                    plan = plan_update(snapshot, template, str(row.get(roles.id)), wanted, moment)
+                except (NotFoundError, InvalidInput):
+                    continue  # archived, or not imported: the export cannot change it
+                if not any(change.column == roles.status for change in plan.changes):
+                    continue
+                # the change happened when the helpdesk resolved the ticket, if it says
+                when = timestamp_or_none(plan.values.get(roles.resolved)) or moment
+                ops += [
+                    *plan.ops,
+                    *status_change_ops(plan.ticket, plan.changes, roles.status, when),
+                ]
+                changed.append(plan.ticket)
+                notes.append(f"{plan.ticket}: {describe_changes(plan.changes)}")
+            if ops:
+                details = f"from the {helpdesk} export: " + "; ".join(notes)
+                self.commit("import", ops, LOG_TAB, ", ".join(changed), details)
+        return changed
+
+    def _add_messages(self, messages: Sequence[Message], tickets: set[str], source: str) -> int:
+        """Append the ``messages`` of ``tickets`` that the timeline does not hold yet, in
+        writes under the backend's request limit; how many were added."""
+        from .passes.messages import messages_ops, new_messages
+
+        months = Scope.of(*sorted({message.tab for message in messages}))
+        with self.backend.transaction():
+            snapshot, _ = self.read(months)
+            fresh = new_messages(snapshot, list(messages), tickets)
+            for part in batches(self.backend, fresh, messages_ops):
+                details = f"imported {len(part)} messages from {source}"
+                span = f"{part[0].ticket} … {part[-1].ticket}" if len(part) > 1 else part[0].ticket
+                self.commit("import", messages_ops(part), "Messages", span, details)
+        return len(fresh)
+
+
+def _rejected_rows(
+    rows: Sequence[Mapping[str, CellValue]], result: ImportResult
+) -> list[Mapping[str, CellValue]]:
+    """The export rows ``import_rows`` rejected (``ticket N``: the Nth row)."""
+    numbers = {int(r.where.split()[-1]) for r in result.rejected if r.where.startswith("ticket ")}
+    return [row for n, row in enumerate(rows, start=1) if n in numbers]
 
 
 def _tabs_holding(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..model.formats import IMPORT_FORMATS
+from ..model.formats import HELPDESKS, IMPORT_FORMATS
 from .group import cli, emit_json, format_option, open_log, target_options
 from .progress import progress_bar
 
@@ -17,7 +17,20 @@ if TYPE_CHECKING:
 
 @cli.command("import")
 @target_options
-@click.argument("file", metavar="FILE|-")
+@click.argument("files", metavar="FILE|-", nargs=-1, required=True)
+@click.option(
+    "--from",
+    "helpdesk",
+    type=click.Choice(HELPDESKS),
+    help="The file(s) are this helpdesk's export (API JSON or UI CSV): no --map needed;"
+    " tickets, their statuses and their conversations come in.",
+)
+@click.option(
+    "--account-zone",
+    metavar="ZONE",
+    help="With --from: the zone of times the export writes without an offset (a helpdesk"
+    " UI's CSV uses the account's), e.g. Europe/Berlin. Default: the log's.",
+)
 @click.option(
     "--map",
     "maps",
@@ -42,7 +55,9 @@ if TYPE_CHECKING:
 def import_(
     sheet: str | None,
     credentials: str | None,
-    file: str,
+    files: tuple[str, ...],
+    helpdesk: str | None,
+    account_zone: str | None,
     maps: tuple[str, ...],
     all_or_nothing: bool,
     input_format: str | None,
@@ -64,8 +79,21 @@ def import_(
       sheetlog import tickets.jsonl --all-or-nothing --format json
       helpdesk-export | sheetlog import - --input-format jsonl
       sheetlog import export-de.csv --delimiter ';'
+      sheetlog import --from zendesk tickets.json audits.json
+      sheetlog import --from freshdesk tickets.csv --account-zone Europe/Berlin
     """
     from ..passes.importfiles import read_records
+
+    if helpdesk is not None:
+        if maps or input_format or delimiter:
+            raise click.UsageError(
+                "--from reads the helpdesk's own columns: no --map, --input-format or --delimiter"
+            )
+        _import_helpdesk(sheet, credentials, files, helpdesk, account_zone, all_or_nothing, output)
+        return
+    if len(files) != 1 or account_zone:
+        raise click.UsageError("give one FILE (several, or --account-zone, go with --from)")
+    file = files[0]
 
     mapping = {}
     for entry in maps:
@@ -91,6 +119,60 @@ def import_(
         _print_import(result, all_or_nothing)
     if not result.complete:
         click.get_current_context().exit(1)
+
+
+def _import_helpdesk(
+    sheet: str | None,
+    credentials: str | None,
+    files: tuple[str, ...],
+    helpdesk: str,
+    account_zone: str | None,
+    all_or_nothing: bool,
+    output: str,
+) -> None:
+    """``import --from HELPDESK``: tickets, status changes and messages; exit 1 when some
+    ticket was rejected."""
+    if "-" in files:
+        raise click.UsageError("--from reads files, not standard input")
+    zone = _zone(account_zone)
+    with open_log(sheet, credentials) as support_log:
+        result = support_log.import_helpdesk(
+            files, helpdesk, account_zone=zone, all_or_nothing=all_or_nothing
+        )
+    if output == "json":
+        emit_json(
+            {
+                **_import_json(result.tickets),
+                "updated": result.updated,
+                "messages": result.messages,
+                "duplicates": result.duplicates,
+                "left_out": result.skipped,
+            }
+        )
+    else:
+        _print_import(result.tickets, all_or_nothing)
+        if result.updated:
+            click.echo(f"Updated the status of {', '.join(result.updated)}.")
+        click.echo(f"Added {result.messages} messages to the timeline.")
+        for line in (*result.duplicates, *result.skipped):
+            click.echo(f"  left out: {line}")
+    if not result.complete:
+        click.get_current_context().exit(1)
+
+
+def _zone(name: str | None) -> str | None:
+    """``--account-zone``: an IANA zone name, checked here so a typo is a usage error."""
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f'"{name}" is not a time zone name', param_hint="--account-zone"
+        ) from None
+    return name
 
 
 def _delimiter(value: str | None) -> str | None:

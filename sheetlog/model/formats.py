@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Literal
 
 IMPORT_FORMATS = ("csv", "json", "jsonl")
+HELPDESKS = ("zendesk", "freshdesk", "zammad")
+"""The helpdesks whose exports ``import --from`` reads without a map."""
 
 ExportTabs = Literal["log", "archives", "all"]
 ExportFormat = Literal["csv", "json", "parquet"]

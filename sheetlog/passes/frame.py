@@ -7,7 +7,6 @@ template's row model.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pandas as pd
 from ..model.sheetdata import Snapshot, Stored
 from ..model.templates import Template
 from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values
-from ..rules.cells import cell_text, parse_timestamp, ticket_key
+from ..rules.cells import cell_text, ticket_key, timestamp_or_none
 from ..rules.rows import row_model
 
 SPOILED = "spoiled"
@@ -64,17 +63,7 @@ def log_frame(
 
 def opened_at(frame: pd.DataFrame, template: Template) -> pd.Series:
     """Each row's Contact Start (the "opened" role) as a UTC instant, or NaT."""
-    return pd.to_datetime(frame[template.roles.opened].map(_moment), utc=True)
-
-
-def _moment(value: Any) -> datetime | None:
-    """A canonical timestamp as a datetime; None for anything else (e.g. text kept as typed)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        return None
+    return pd.to_datetime(frame[template.roles.opened].map(timestamp_or_none), utc=True)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

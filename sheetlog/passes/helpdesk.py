@@ -22,11 +22,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError, InvalidInput
+from ..model.formats import HELPDESKS
 from ..model.messages import STATUS_ARROW, Message, MessageKind
 from ..model.sheetdata import CellValue
 from ..rules.cells import format_timestamp
 
-HELPDESKS = ("zendesk", "freshdesk", "zammad")
 ZENDESK_PREFIX = "ZD-"
 FRESHDESK_PREFIX = "FD-"
 ZAMMAD_PREFIX = "ZM-"

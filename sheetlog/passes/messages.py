@@ -3,16 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ..errors import InvalidValue, NotFoundError
-from ..model.messages import MESSAGES_HEADER, SENDERS, STATUS_ARROW, Message, MessageKind
-from ..model.ops import AppendRows
+from ..model.messages import (
+    MESSAGES_HEADER,
+    SENDERS,
+    STATUS_ARROW,
+    Message,
+    MessageKind,
+    messages_tabs,
+    read_messages,
+)
+from ..model.ops import AppendRows, Op
 from ..model.sheetdata import CellValue, Snapshot, Stored, cell_length
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values, who
-from ..rules.cells import cell_text, column_normalizer, parse_timestamp, ticket_key
+from ..rules.cells import (
+    cell_text,
+    column_normalizer,
+    parse_timestamp,
+    ticket_key,
+    timestamp_or_none,
+)
+from .record import Change
 
 TEXT = Column(name="Text", kind=Kind.TEXT)
 AUTHOR = Column(name="Author", kind=Kind.TEXT)
@@ -57,7 +72,7 @@ def plan_message(
         raise InvalidValue("Text", text, "some text", "a message says something")
     moment = _moment(at, template) if at is not None else now
     opened = ticket.get(roles.opened)
-    start = _canonical_moment(opened)
+    start = timestamp_or_none(opened)
     if start is not None and moment < start:
         raise InvalidValue(
             "--at",
@@ -80,6 +95,17 @@ def status_change(ticket: str, old: CellValue, new: Stored, now: datetime) -> Me
     """The line an ``update`` that changes Status records: who, when, from and to."""
     text = f"{cell_text(old) or '(none)'}{STATUS_ARROW}{cell_text(new) or '(none)'}"
     return Message(ticket, now, MessageKind.STATUS, who(), "", text)
+
+
+def status_change_ops(
+    ticket: str, changes: Sequence[Change], status: str, at: datetime
+) -> list[Op]:
+    """The timeline lines of the Status changes among an update's ``changes``."""
+    return [
+        message_op(status_change(ticket, change.old, change.new, at))
+        for change in changes
+        if change.column == status
+    ]
 
 
 def message_op(message: Message) -> AppendRows:
@@ -110,13 +136,31 @@ def _moment(at: str | datetime, template: Template) -> datetime:
     return parse_timestamp(str(stored))
 
 
-def _canonical_moment(value: CellValue) -> datetime | None:
-    """A canonical timestamp cell as an aware datetime, or None when it is not one."""
-    try:
-        return parse_timestamp(str(value)) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def _shown_at(at: str | datetime | None, moment: datetime) -> str:
     return at if isinstance(at, str) else moment.isoformat()
+
+
+def new_messages(snapshot: Snapshot, messages: list[Message], tickets: set[str]) -> list[Message]:
+    """The ``messages`` of ``tickets`` (``ticket_key``s) that the Messages tabs read do not
+    hold yet, the same line (ticket, minute, kind, text) counted once: importing an export
+    twice adds nothing."""
+
+    def key(message: Message) -> tuple[str, str, str, str]:
+        ticket, at, kind, _, _, text, _ = message.cells()
+        return ticket_key(ticket), at, kind, text
+
+    held = {key(message) for message in read_messages(messages_tabs(snapshot))}
+    found = []
+    for message in messages:
+        if ticket_key(message.ticket) in tickets and key(message) not in held:
+            held.add(key(message))
+            found.append(message)
+    return found
+
+
+def messages_ops(messages: Sequence[Message]) -> list[Op]:
+    """Append ``messages`` to their months' Messages tabs: one op a tab, oldest first."""
+    by_tab: dict[str, list[tuple[str, ...]]] = {}
+    for message in sorted(messages, key=lambda m: m.at):
+        by_tab.setdefault(message.tab, []).append(message.cells())
+    return [AppendRows(tab, tuple(rows), header=MESSAGES_HEADER) for tab, rows in by_tab.items()]

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model.messages import Message, MessageKind
 from ..model.templates import Template
-from ..rules.cells import parse_timestamp, ticket_key
+from ..rules.cells import ticket_key, timestamp_or_none
 
 WAITING_ON_REQUESTER = frozenset({"Pending"})
 """Statuses in which the agents wait on the requester (Zendesk's agent wait time); the
@@ -108,9 +108,9 @@ def build_timeline(
         if moment is not None and line.get("command") != "message":
             events.append(Event(moment, f"audit: {line['command']}", line["who"], line["details"]))
     events.sort(key=lambda e: e.at)
-    created = _moment(row.get(template.roles.opened))
+    created = timestamp_or_none(row.get(template.roles.opened))
     status = row.get(template.roles.status)
-    resolved = _moment(row.get(template.roles.resolved))
+    resolved = timestamp_or_none(row.get(template.roles.resolved))
     figures = ticket_figures(template, created, status, resolved, mine, now)
     return Timeline(ticket, row, events, figures)
 
@@ -177,13 +177,6 @@ def _waits(
 
 def _minutes(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 60
-
-
-def _moment(value: object) -> datetime | None:
-    try:
-        return parse_timestamp(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _audit_moment(text: str) -> datetime | None:

@@ -113,6 +113,17 @@ def local_day(value: Any, kind: Kind, template: Template) -> date | None:
         return None
 
 
+def timestamp_or_none(value: object) -> datetime | None:
+    """A canonical timestamp cell as an aware datetime; None for anything else (an empty
+    cell, a date, text kept as typed)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        return None
+
+
 def format_timestamp(moment: datetime) -> str:
     """Write an aware datetime in the canonical form; seconds are dropped (for "now")."""
     if moment.tzinfo is None or moment.utcoffset() is None:
