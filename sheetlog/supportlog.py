@@ -552,7 +552,7 @@ class SupportLog:
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
-        from .passes.summary import archive_titles, monthly_summary
+        from .passes.summary import archive_titles, messages_titles, monthly_summary
         from .passes.summary_tab import summary_ops
 
         chosen = Month.parse(month) if month is not None else None
@@ -561,6 +561,7 @@ class SupportLog:
         # month before last in UTC, any zone's is covered
         first = chosen or Month.before(now, ZoneInfo("UTC")).preceding()
         scope = LOG_SCOPE | Scope.of(*archive_titles(first, now))
+        scope |= Scope.of(*messages_titles(first, now))  # where their timelines can be
         scope |= Scope(probe_prefixes=(SUMMARY_PREFIX,))
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
@@ -568,7 +569,8 @@ class SupportLog:
                 snapshot, Scope.of(*archive_titles(first, now))
             )
             template = settings.template
-            figures = monthly_summary(snapshot, template, chosen or Month.before(now, template.tz))
+            month_asked = chosen or Month.before(now, template.tz)
+            figures = monthly_summary(snapshot, template, month_asked, now)
             if write:
                 details = (
                     f"{figures.label}: {figures.interactions} interactions,"

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheetlog.errors import ConfigError
+from sheetlog.model.messages import MESSAGES_HEADER
 from sheetlog.model.ops import AppendRows, SetCells
 from sheetlog.model.templates import load_template
 from sheetlog.passes.summary import Month
 from tests.conftest import LogUnderTest
-from tests.opsdata import orders_row
+from tests.opsdata import one_read, orders_row
 from tests.summary_data import ARCHIVE, ARCHIVED, LIVE, fill
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -77,6 +78,113 @@ EXPECTED = {
     # T-13 (month unknown), T-12 (channel, handle time), T-14 (time to resolve, backlog),
     # T-11 (follow-ups overdue).
     "excluded_rows": 4,
+    # no ticket has a timeline here: all 12 of the month are counted apart
+    "conversations": {
+        "overall": {
+            "group": "All",
+            "tickets": 0,
+            "first_response_minutes": {"median": None, "p90": None},
+            "full_resolution_hours": {"median": None, "p90": None},
+            "one_touch_rate": None,
+            "reopen_rate": None,
+            "replies_per_ticket": None,
+        },
+        "by_agent": [],
+        "by_channel": [],
+        "without_messages": 12,
+    },
+}
+
+
+def _line(ticket: str, at: str, kind: str, text: str = "text") -> tuple[str, ...]:
+    return (ticket, f"2025-{at} UTC", kind, "someone", "", text, "")
+
+
+TIMELINES = (
+    # T-2 (Bob, Email; opened 10-01 04:00, resolved 06:00): first reply after 30 min
+    _line("T-2", "10-01 04:05", "customer message"),
+    _line("T-2", "10-01 04:30", "agent reply"),
+    # T-3 (Bob, Phone; opened 10-02 14:00): a note never counts; resolved, reopened,
+    # closed for good on 10-03 14:00 (24 h after it opened); two replies
+    _line("T-3", "10-02 14:10", "agent reply"),
+    _line("T-3", "10-02 14:15", "internal note"),
+    _line("T-3", "10-02 18:00", "status change", "Open → Resolved"),
+    _line("T-3", "10-02 20:00", "status change", "Resolved → Open"),
+    _line("T-3", "10-03 09:00", "agent reply"),
+    _line("T-3", "10-03 14:00", "status change", "Open → Closed"),
+    # T-4 (Eve, Live Chat; opened 10-05 10:00, resolved 16:00): only a note, no reply
+    _line("T-4", "10-05 10:05", "internal note"),
+    # T-6 (Bob, Phone; opened 10-15 09:00, still open): first reply after 90 min
+    _line("T-6", "10-15 09:00", "customer message"),
+    _line("T-6", "10-15 10:30", "agent reply"),
+)
+
+CONVERSATIONS = {
+    # first responses 30 (T-2), 10 (T-3), 90 (T-6): median 30; p90 at 1.8: 30 + 0.8 * 60.
+    # full resolution 2 (T-2), 24 (T-3), 6 (T-4) hours: median 6; p90 6 + 0.8 * 18.
+    # one-touch: T-2 and T-4 of the closed T-2, T-3, T-4; reopened: T-3 of 4;
+    # replies 1 + 2 + 0 + 1 over 4 tickets.
+    "overall": {
+        "group": "All",
+        "tickets": 4,
+        "first_response_minutes": {"median": 30.0, "p90": 78.0},
+        "full_resolution_hours": {"median": 6.0, "p90": 20.4},
+        "one_touch_rate": 0.667,
+        "reopen_rate": 0.25,
+        "replies_per_ticket": 1.0,
+    },
+    "by_agent": [
+        # Bob: T-2, T-3, T-6. Resolution 2, 24: median 13, p90 2 + 0.9 * 22.
+        {
+            "group": "Bob",
+            "tickets": 3,
+            "first_response_minutes": {"median": 30.0, "p90": 78.0},
+            "full_resolution_hours": {"median": 13.0, "p90": 21.8},
+            "one_touch_rate": 0.5,
+            "reopen_rate": 0.333,
+            "replies_per_ticket": 1.33,
+        },
+        {
+            "group": "Eve",
+            "tickets": 1,
+            "first_response_minutes": {"median": None, "p90": None},
+            "full_resolution_hours": {"median": 6.0, "p90": 6.0},
+            "one_touch_rate": 1.0,
+            "reopen_rate": 0.0,
+            "replies_per_ticket": 0.0,
+        },
+    ],
+    "by_channel": [
+        # Phone: T-3, T-6. First responses 10, 90: median 50, p90 10 + 0.9 * 80.
+        {
+            "group": "Phone",
+            "tickets": 2,
+            "first_response_minutes": {"median": 50.0, "p90": 82.0},
+            "full_resolution_hours": {"median": 24.0, "p90": 24.0},
+            "one_touch_rate": 0.0,
+            "reopen_rate": 0.5,
+            "replies_per_ticket": 1.5,
+        },
+        {
+            "group": "Email",
+            "tickets": 1,
+            "first_response_minutes": {"median": 30.0, "p90": 30.0},
+            "full_resolution_hours": {"median": 2.0, "p90": 2.0},
+            "one_touch_rate": 1.0,
+            "reopen_rate": 0.0,
+            "replies_per_ticket": 1.0,
+        },
+        {
+            "group": "Live Chat",
+            "tickets": 1,
+            "first_response_minutes": {"median": None, "p90": None},
+            "full_resolution_hours": {"median": 6.0, "p90": 6.0},
+            "one_touch_rate": 1.0,
+            "reopen_rate": 0.0,
+            "replies_per_ticket": 0.0,
+        },
+    ],
+    "without_messages": 8,
 }
 
 
@@ -86,6 +194,15 @@ def test_figures_match_the_hand_computed_ones(any_log: LogUnderTest, tmp_path: P
     assert summary.to_dict() == EXPECTED
     assert summary.tab == "Summary 2025-10"
     assert summary.sources == ["Log", ARCHIVE]
+
+
+def test_conversation_figures_match_the_hand_computed_ones(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    fill(any_log.log, tmp_path)
+    any_log.log.backend.write([AppendRows("Messages 2025-10", TIMELINES, header=MESSAGES_HEADER)])
+    summary = one_read(any_log, lambda: any_log.log.summary("2025-10", write=False))
+    assert summary.to_dict()["conversations"] == CONVERSATIONS
 
 
 def test_interactions_per_day_are_new_york_days(local_log: LogUnderTest, tmp_path: Path) -> None:

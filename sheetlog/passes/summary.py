@@ -14,18 +14,20 @@ from Contact Start to the first instant of the next month.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
 from ..errors import ConfigError
+from ..model.messages import messages_tabs, read_messages
 from ..model.periods import Month
 from ..model.sheetdata import Snapshot
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import (
     ARCHIVE_PREFIX,
     LOG_TAB,
+    MESSAGES_PREFIX,
     SUMMARY_PREFIX,
     archive_tabs,
     lacking,
@@ -33,19 +35,13 @@ from ..model.workbook import (
 )
 from ..rules.cells import parse_date, parse_timestamp
 from .frame import SPOILED, log_frame
+from .spread import Spread, rounded
+from .summary_conversations import Conversations, conversations
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
 TOP_TAGS = 10
 NOT_SET = "(not set)"
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Median and 90th percentile of a duration; None when there is no data."""
-
-    median: float | None
-    p90: float | None
 
 
 @dataclass(frozen=True)
@@ -80,6 +76,7 @@ class MonthlySummary:
     timezone: str = "UTC"
     per_day: list[tuple[str, int]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    conversations: Conversations | None = None
 
     @property
     def tab(self) -> str:
@@ -106,6 +103,7 @@ class MonthlySummary:
                 for customer, count in self.repeat_customers
             ],
             "excluded_rows": self.excluded_rows,
+            "conversations": self.conversations.to_dict() if self.conversations else None,
         }
 
 
@@ -113,16 +111,31 @@ def archive_titles(first: Month, now: datetime) -> list[str]:
     """The archive tabs that can hold rows of ``first``'s figures: a row contacted in a
     month, or open at its end, is resolved in it or later (tabs go by month resolved),
     up to the month after ``now`` in any timezone."""
+    return _monthly(ARCHIVE_PREFIX, first, now)
+
+
+def messages_titles(first: Month, now: datetime) -> list[str]:
+    """The Messages tabs that can hold lines of ``first``'s tickets: from the month
+    before it (a line's month is UTC's, the log's zone may be ahead) to the month after
+    ``now``."""
+    return _monthly(MESSAGES_PREFIX, first.preceding(), now)
+
+
+def _monthly(prefix: str, first: Month, now: datetime) -> list[str]:
+    """The titles ``prefix YYYY-MM`` from ``first`` to the month after ``now``."""
     titles = []
     month, last = first, Month(now.year, now.month).following()
     while (month.year, month.month) <= (last.year, last.month):
-        titles.append(f"{ARCHIVE_PREFIX}{month}")
+        titles.append(f"{prefix}{month}")
         month = month.following()
     return titles
 
 
-def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> MonthlySummary:
-    """The figures of ``month`` over Log and the archive tabs read.
+def monthly_summary(
+    snapshot: Snapshot, template: Template, month: Month, now: datetime | None = None
+) -> MonthlySummary:
+    """The figures of ``month`` over Log and the archive tabs read, and the conversation
+    figures of its tickets over the Messages tabs read (as of ``now``).
 
     Refuses a tab whose header lacks a column the figures read: its rows would
     silently count as blank there.
@@ -143,7 +156,12 @@ def monthly_summary(snapshot: Snapshot, template: Template, month: Month) -> Mon
                 f'the "{tab.title}" tab has no column {lacking(missing, renamed)}; {fix}'
             )
     frame = log_frame(snapshot, template)
-    return _Figures(frame, template, month).summary([tab.title for tab in sources])
+    figures = _Figures(frame, template, month)
+    summary = figures.summary([tab.title for tab in sources])
+    messages = read_messages(messages_tabs(snapshot))
+    moment = now or datetime.now(UTC)
+    summary.conversations = conversations(frame[figures.in_month], template, messages, moment)
+    return summary
 
 
 class _Figures:
@@ -177,8 +195,8 @@ class _Figures:
             by_channel=self._counts(self.template.column("channel")),
             by_issue_type=self._counts(self.template.column("issue_type")),
             by_agent=self._agents(hours),
-            hours_to_resolve=_spread(hours),
-            handle_minutes=_spread(self._handle_minutes()),
+            hours_to_resolve=Spread.of(hours),
+            handle_minutes=Spread.of(self._handle_minutes()),
             backlog_open=int(open_at_end.sum()),
             backlog_by_age=self._ages(open_at_end),
             followups_overdue=self._followups_overdue(open_at_end),
@@ -277,7 +295,7 @@ class _Figures:
             ["interactions", "agent"], ascending=[False, True]
         )
         return [
-            AgentFigures(str(name), int(count), int(resolved), _round(median))
+            AgentFigures(str(name), int(count), int(resolved), rounded(median))
             for name, count, resolved, median in zip(
                 grouped["agent"],
                 grouped["interactions"],
@@ -336,17 +354,3 @@ class _Figures:
         days = self.opened[self.in_month].dt.tz_convert(self.tz).dt.date
         counts = days.value_counts()
         return [(day.isoformat(), int(counts.get(day, 0))) for day in self.month.days()]
-
-
-def _spread(values: pd.Series) -> Spread:
-    """Median and 90th percentile (linear interpolation), or None for no data."""
-    if values.empty:
-        return Spread(None, None)
-    return Spread(_round(values.median()), _round(values.quantile(0.9)))
-
-
-def _round(value: Any) -> float | None:
-    """Two decimals; None for a missing value."""
-    if value is None or pd.isna(value):
-        return None
-    return round(float(value), 2)

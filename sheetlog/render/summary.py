@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from ..model.ops import ChartKind
 from ..model.sheetdata import Stored
-from ..passes.summary import MonthlySummary, Spread
+from ..passes.spread import Spread
+from ..passes.summary import MonthlySummary
+from ..passes.summary_conversations import ConversationFigures, Conversations
 from .table import table_lines
 
 NO_DATA = "no data"
@@ -85,7 +87,56 @@ def sections(summary: MonthlySummary) -> list[Section]:
             chart="column",  # a count a day: bars, never a curve between days
             terse=True,
         ),
+        *_conversations(summary.conversations),
     ]
+
+
+CONVERSATION_HEADER = (
+    "Tickets",
+    "First response, median min",
+    "90th percentile",
+    "Full resolution, median h",
+    "90th percentile",
+    "One-touch %",
+    "Reopened %",
+    "Replies per ticket",
+)
+
+
+def _conversations(found: Conversations | None) -> list[Section]:
+    """The conversation figures of the tickets with a timeline: all of them and per agent,
+    then per channel; the count of tickets without one."""
+    if found is None:
+        return []
+    rows = {"agent": found.by_agent, "channel": found.by_channel}
+    made = [
+        Section(
+            f"Conversations by {what} (tickets with messages)",
+            (what.capitalize(), *CONVERSATION_HEADER),
+            [_conversation_row(figures) for figures in (found.overall, *groups)],
+            decimals=(2, 3, 4, 5, 6, 7, 8),
+        )
+        for what, groups in rows.items()
+    ]
+    counted_apart = ("Tickets without messages (not in these figures)", found.without_messages)
+    made.append(Section("Conversations: counted apart", ("Figure", "Value"), [counted_apart]))
+    return made
+
+
+def _conversation_row(figures: ConversationFigures) -> tuple[Stored, ...]:
+    return (
+        figures.group,
+        figures.tickets,
+        *_spread(figures.first_response_minutes),
+        *_spread(figures.full_resolution_hours),
+        _percent(figures.one_touch_rate),
+        _percent(figures.reopen_rate),
+        _number(figures.replies_per_ticket),
+    )
+
+
+def _percent(share: float | None) -> Stored:
+    return NO_DATA if share is None else round(share * 100, 1)
 
 
 def heading(summary: MonthlySummary) -> tuple[str, str]:
