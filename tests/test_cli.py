@@ -38,7 +38,7 @@ def test_every_command_has_help_with_examples(runner: CliRunner) -> None:
 def test_init_then_init_again_says_nothing_to_change(runner: CliRunner) -> None:
     first = runner.invoke(cli, ["init", "--sheet", "team.xlsx"])
     assert first.exit_code == 0, first.output
-    assert 'created tab "Log" with 15 columns' in first.output
+    assert 'created tab "Log" with 16 columns' in first.output
     assert "added drop-downs on Channel, Issue Type, Status" in first.output
     second = runner.invoke(cli, ["init", "--sheet", "team.xlsx"])
     assert second.exit_code == 0
@@ -60,7 +60,7 @@ def test_init_json_output(runner: CliRunner) -> None:
     data = json.loads(result.output)
     assert data["created"] is False
     assert data["location"].endswith("t.xlsx")
-    assert 'created tab "Log" with 15 columns' in data["changes"]
+    assert 'created tab "Log" with 16 columns' in data["changes"]
 
 
 @pytest.mark.parametrize(

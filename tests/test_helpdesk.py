@@ -379,3 +379,22 @@ def test_arbitrary_json_returns_or_refuses(tmp_path: Path, data: Any, helpdesk: 
     except InvalidInput:
         return
     assert export.helpdesk == helpdesk
+
+
+def test_zendesk_satisfaction_becomes_the_rating(tmp_path: Path) -> None:
+    def ticket(number: int, score: str) -> dict[str, Any]:
+        return {
+            "id": number,
+            "created_at": "2025-11-03T09:00:00Z",
+            "status": "solved",
+            "via": {"channel": "email"},
+            "subject": "Late parcel",
+            "requester_id": 7,
+            "satisfaction_rating": {"score": score},
+        }
+
+    path = tmp_path / "tickets.json"
+    scores = ("good", "bad", "offered", "unoffered")
+    path.write_text(json.dumps({"tickets": [ticket(n, s) for n, s in enumerate(scores, 1)]}))
+    export = read_export(path, "zendesk")
+    assert [r["Rating"] for r in export.rows] == [5, 1, None, None]

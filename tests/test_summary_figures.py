@@ -20,7 +20,7 @@ from sheetlog.model.templates import load_template
 from sheetlog.passes.summary import Month
 from tests.conftest import LogUnderTest
 from tests.opsdata import one_read, orders_row
-from tests.summary_data import ARCHIVE, ARCHIVED, LIVE, fill
+from tests.summary_data import ARCHIVE, ARCHIVED, LIVE, STANDARD, fill
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -92,6 +92,13 @@ EXPECTED = {
         "by_agent": [],
         "by_channel": [],
         "without_messages": 12,
+    },
+    # nobody rated a ticket here: all 12 are unrated
+    "satisfaction": {
+        "overall": {"group": "All", "rated": 0, "csat": None, "mean_rating": None},
+        "by_agent": [],
+        "by_channel": [],
+        "unrated": 12,
     },
 }
 
@@ -203,6 +210,37 @@ def test_conversation_figures_match_the_hand_computed_ones(
     any_log.log.backend.write([AppendRows("Messages 2025-10", TIMELINES, header=MESSAGES_HEADER)])
     summary = one_read(any_log, lambda: any_log.log.summary("2025-10", write=False))
     assert summary.to_dict()["conversations"] == CONVERSATIONS
+
+
+def test_satisfaction_matches_the_hand_computed_figures(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    fill(any_log.log, tmp_path)
+    rating = STANDARD.header.index("Rating")
+    typed = [  # as people type them: seed 004's "4/5" reads as 4; "excellent" as none
+        ("Archive 2025-10", 3, 5),  # T-2, Bob, Email
+        ("Archive 2025-10", 4, 2),  # T-3, Bob, Phone
+        ("Archive 2025-10", 5, 4),  # T-4, Eve, Live Chat
+        ("Log", 2, "4/5"),  # T-6, Bob, Phone
+        ("Log", 8, "excellent"),  # T-12
+    ]
+    any_log.log.backend.write([SetCells(tab, row, rating, ((v,),)) for tab, row, v in typed])
+    summary = any_log.log.summary("2025-10", write=False)
+    assert summary.to_dict()["satisfaction"] == {
+        # rated 5, 2, 4, 4: three of four are 4 or more; mean 15 / 4
+        "overall": {"group": "All", "rated": 4, "csat": 0.75, "mean_rating": 3.75},
+        "by_agent": [
+            # Bob: 5, 2, 4 -> 2 of 3, mean 11 / 3
+            {"group": "Bob", "rated": 3, "csat": 0.667, "mean_rating": 3.67},
+            {"group": "Eve", "rated": 1, "csat": 1.0, "mean_rating": 4.0},
+        ],
+        "by_channel": [
+            {"group": "Phone", "rated": 2, "csat": 0.5, "mean_rating": 3.0},
+            {"group": "Email", "rated": 1, "csat": 1.0, "mean_rating": 5.0},
+            {"group": "Live Chat", "rated": 1, "csat": 1.0, "mean_rating": 4.0},
+        ],
+        "unrated": 8,
+    }
 
 
 def test_interactions_per_day_are_new_york_days(local_log: LogUnderTest, tmp_path: Path) -> None:

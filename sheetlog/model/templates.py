@@ -109,6 +109,7 @@ class Roles(BaseModel):
     issue_type: str | None = None
     followup: str | None = None
     tags: str | None = None
+    rating: str | None = None
 
 
 ROLE_KINDS: dict[str, tuple[Kind, ...]] = {
@@ -122,6 +123,7 @@ ROLE_KINDS: dict[str, tuple[Kind, ...]] = {
     "tags": (Kind.TAGS,),
     "channel": (Kind.CHOICE,),
     "issue_type": (Kind.CHOICE,),
+    "rating": (Kind.RATING,),
 }
 
 

@@ -220,6 +220,7 @@ class _Ticket:
     updated: datetime | None = None
     description: str = ""
     notes: list[str] = field(default_factory=list)
+    rating: int | None = None
 
 
 @dataclass
@@ -518,8 +519,14 @@ def _zendesk_ticket(record: _Record, batch: _Batch) -> _Ticket:
         notes=notes,
     )
     _note_priority(ticket, record.text("priority"))
+    rating = record.child("satisfaction_rating")
+    ticket.rating = ZENDESK_SCORES.get(rating.text("score")) if rating is not None else None
     return ticket
 
+
+ZENDESK_SCORES = {"good": 5, "bad": 1}
+"""Zendesk's satisfaction score on the 1-5 Rating: CSAT (rated 4 or 5) is then its own
+good ÷ (good + bad); "offered" and "unoffered" are no rating."""
 
 _ZENDESK_EXPORT_FIELDS = {
     "id": "id",
@@ -1072,6 +1079,7 @@ def _row(
         "Status": ticket.status,
         "Resolved At": format_timestamp(max(resolved, start)) if resolved else None,
         "Tags": tags or None,
+        "Rating": ticket.rating,
         "Actions & Notes": "; ".join(ticket.notes) or None,
     }
 

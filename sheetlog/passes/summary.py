@@ -37,6 +37,7 @@ from ..rules.cells import parse_date, parse_timestamp
 from .frame import SPOILED, log_frame
 from .spread import Spread, rounded
 from .summary_conversations import Conversations, conversations
+from .summary_satisfaction import Satisfaction, satisfaction
 
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
@@ -77,6 +78,7 @@ class MonthlySummary:
     per_day: list[tuple[str, int]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     conversations: Conversations | None = None
+    satisfaction: Satisfaction | None = None
 
     @property
     def tab(self) -> str:
@@ -104,6 +106,7 @@ class MonthlySummary:
             ],
             "excluded_rows": self.excluded_rows,
             "conversations": self.conversations.to_dict() if self.conversations else None,
+            "satisfaction": self.satisfaction.to_dict() if self.satisfaction else None,
         }
 
 
@@ -141,7 +144,8 @@ def monthly_summary(
     silently count as blank there.
     """
     roles = {name for name in template.roles.model_dump().values() if name}
-    needed = [name for name in template.header if name in roles - {template.roles.validation}]
+    optional = {template.roles.validation, template.roles.rating}  # older tabs lack a Rating
+    needed = [name for name in template.header if name in roles - optional]
     sources = [snapshot.tabs[LOG_TAB], *archive_tabs(snapshot)]
     for tab in sources:
         missing = [name for name in needed if name not in tab.header]
@@ -160,7 +164,9 @@ def monthly_summary(
     summary = figures.summary([tab.title for tab in sources])
     messages = read_messages(messages_tabs(snapshot))
     moment = now or datetime.now(UTC)
-    summary.conversations = conversations(frame[figures.in_month], template, messages, moment)
+    month_rows = frame[figures.in_month]
+    summary.conversations = conversations(month_rows, template, messages, moment)
+    summary.satisfaction = satisfaction(month_rows, template)
     return summary
 
 

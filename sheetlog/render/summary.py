@@ -10,6 +10,7 @@ from ..model.sheetdata import Stored
 from ..passes.spread import Spread
 from ..passes.summary import MonthlySummary
 from ..passes.summary_conversations import ConversationFigures, Conversations
+from ..passes.summary_satisfaction import Satisfaction
 from .table import table_lines
 
 NO_DATA = "no data"
@@ -88,7 +89,31 @@ def sections(summary: MonthlySummary) -> list[Section]:
             terse=True,
         ),
         *_conversations(summary.conversations),
+        *_satisfaction(summary.satisfaction),
     ]
+
+
+def _satisfaction(found: Satisfaction | None) -> list[Section]:
+    """CSAT (rated 4 or 5) and the mean rating, all and per agent and channel."""
+    if found is None:
+        return []
+    header = ("Rated", "CSAT %", "Mean rating")
+    rows: list[tuple[Stored, ...]] = [
+        (
+            f"{kind}{figures.group}",
+            figures.rated,
+            _percent(figures.csat),
+            _number(figures.mean_rating),
+        )
+        for kind, groups in (
+            ("", [found.overall]),
+            ("Agent: ", found.by_agent),
+            ("Channel: ", found.by_channel),
+        )
+        for figures in groups
+    ]
+    rows.append(("Unrated", found.unrated, "", ""))
+    return [Section("Satisfaction (Rating 1-5)", ("Group", *header), rows, decimals=(2, 3))]
 
 
 CONVERSATION_HEADER = (
