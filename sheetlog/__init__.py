@@ -37,7 +37,15 @@ if TYPE_CHECKING:
     from .passes.retention import RetentionResult
     from .passes.summary import MonthlySummary
     from .passes.validate import ValidationReport
-    from .supportlog import ImportResult, InitResult, SupportLog, UpdateResult, create, open
+    from .supportlog import (
+        ImportResult,
+        InitResult,
+        SupportLog,
+        UpdateResult,
+        create,
+        open,
+        rollup,
+    )
 
 _LAZY = {
     "ArchiveResult": "passes.archive",
@@ -62,6 +70,7 @@ _LAZY = {
     "load_template": "model.templates",
     "open": "supportlog",
     "read_records": "passes.importfiles",
+    "rollup": "supportlog",
 }
 """Each public name not defined above, and the submodule that defines it."""
 
@@ -98,6 +107,7 @@ __all__ = [
     "load_template",
     "open",
     "read_records",
+    "rollup",
 ]
 
 

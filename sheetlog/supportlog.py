@@ -552,35 +552,46 @@ class SupportLog:
 
         Costs one read, plus one atomic write (the tab, its charts and the Audit line).
         """
-        from .passes.summary import archive_titles, messages_titles, monthly_summary
-        from .passes.summary_tab import summary_ops
+        from .passes.summary import monthly_summary
 
-        chosen = Month.parse(month) if month is not None else None
         now = datetime.now(UTC)
-        # last month in the log's zone is known once the settings are read: from the
-        # month before last in UTC, any zone's is covered
-        first = chosen or Month.before(now, ZoneInfo("UTC")).preceding()
-        scope = LOG_SCOPE | Scope.of(*archive_titles(first, now))
-        scope |= Scope.of(*messages_titles(first, now))  # where their timelines can be
-        scope |= Scope(probe_prefixes=(SUMMARY_PREFIX,))
+        chosen = Month.parse(month) if month is not None else None
         with self.backend.transaction():
-            snapshot, settings = self.read(scope)
-            snapshot = self._with_archives_elsewhere(
-                snapshot, Scope.of(*archive_titles(first, now))
-            )
+            snapshot, settings = self.summary_snapshot(chosen, now)
             template = settings.template
             month_asked = chosen or Month.before(now, template.tz)
             figures = monthly_summary(snapshot, template, month_asked, now)
             if write:
-                details = (
-                    f"{figures.label}: {figures.interactions} interactions,"
-                    f" {figures.backlog_open} open at month end,"
-                    f" {figures.excluded_rows} rows left out"
-                )
-                self.commit(
-                    "summary", summary_ops(figures, snapshot, now), figures.tab, "", details
-                )
+                self.write_summary(figures, snapshot, now)
         return figures
+
+    def summary_snapshot(self, month: Month | None, now: datetime) -> tuple[Snapshot, Settings]:
+        """What a summary of ``month`` (None: last month in the log's zone) reads, in one
+        read: Log, the archive and Messages tabs its rows can be in, and where the
+        summary tabs are."""
+        from .passes.summary import archive_titles, messages_titles
+
+        # last month in the log's zone is known once the settings are read: from the
+        # month before last in UTC, any zone's is covered
+        first = month or Month.before(now, ZoneInfo("UTC")).preceding()
+        scope = LOG_SCOPE | Scope.of(*archive_titles(first, now))
+        scope |= Scope.of(*messages_titles(first, now))  # where their timelines can be
+        scope |= Scope(probe_prefixes=(SUMMARY_PREFIX,))
+        snapshot, settings = self.read(scope)
+        snapshot = self._with_archives_elsewhere(snapshot, Scope.of(*archive_titles(first, now)))
+        return snapshot, settings
+
+    def write_summary(self, figures: MonthlySummary, snapshot: Snapshot, now: datetime) -> None:
+        """Write (or replace, at its place) the tab of ``figures``, one atomic write;
+        ``snapshot``: this log as read, with where its summary tabs are."""
+        from .passes.summary_tab import summary_ops
+
+        details = (
+            f"{figures.label}: {figures.interactions} interactions,"
+            f" {figures.backlog_open} open at month end,"
+            f" {figures.excluded_rows} rows left out"
+        )
+        self.commit("summary", summary_ops(figures, snapshot, now), figures.tab, "", details)
 
     def to_dataframe(self, include_archives: bool = True) -> pd.DataFrame:
         """Every row of Log (and the archive tabs) as canonical values, one column per
@@ -1086,6 +1097,58 @@ def open(
 
     creds, acting = _google_credentials(credentials, [SHEETS_SCOPE])
     return SupportLog(GoogleBackend(where.spreadsheet_id, creds, acting))
+
+
+def rollup(
+    logs: Sequence[SupportLog | str | os.PathLike[str]],
+    month: str | Month | None = None,
+    *,
+    to: SupportLog | str | os.PathLike[str] | None = None,
+    credentials: CredentialsArg = None,
+) -> MonthlySummary:
+    """One monthly summary across several logs of the same template and timezone (local
+    and Google mixed), with a line per log; with ``to``, written there as the tab
+    ``Summary YYYY-MM (N logs)``. One read of each log, one write to ``to``."""
+    from .passes.summary import combined_summary
+
+    opened = [log if isinstance(log, SupportLog) else open(log, credentials) for log in logs]
+    if len(opened) < 2:
+        raise ConfigError("a summary across logs needs two logs or more (--sheet A --sheet B)")
+    now = datetime.now(UTC)
+    chosen = Month.parse(month) if month is not None else None
+    read = [(log.location, *log.summary_snapshot(chosen, now)) for log in opened]
+    template = read[0][2].template
+    for location, _, settings in read[1:]:
+        other = settings.template
+        if (other.name, other.timezone) != (template.name, template.timezone):
+            raise ConfigError(
+                f"{location} keeps the {other.name} template in {other.timezone}, and"
+                f" {read[0][0]} the {template.name} template in {template.timezone}:"
+                " only logs of one template and timezone can be summed up together"
+            )
+    labels = _labels([location for location, _, _ in read])
+    logs_read = [(label, snapshot) for label, (_, snapshot, _) in zip(labels, read, strict=True)]
+    figures = combined_summary(logs_read, template, chosen or Month.before(now, template.tz), now)
+    figures.tab_title = f"{figures.tab} ({len(opened)} logs)"
+    if to is not None:
+        target = to if isinstance(to, SupportLog) else open(to, credentials)
+        with target.backend.transaction():
+            scope = Scope(probe_prefixes=(SUMMARY_PREFIX,)) | Scope.of(probe=(figures.tab,))
+            snapshot, _ = target.read(scope)
+            target.write_summary(figures, snapshot, now)
+    return figures
+
+
+def _labels(locations: Sequence[str]) -> list[str]:
+    """Short names for logs: a workbook's file name, a spreadsheet's id; numbered when two
+    are the same."""
+    names = [
+        location.split("/d/")[1].split("/")[0] if "/d/" in location else Path(location).name
+        for location in locations
+    ]
+    return [
+        name if names.count(name) == 1 else f"{n}. {name}" for n, name in enumerate(names, start=1)
+    ]
 
 
 def create(title: str, credentials: CredentialsArg = None, share: Sequence[str] = ()) -> SupportLog:

@@ -60,14 +60,17 @@ def test_json_prints_exactly_the_figures_and_no_write_writes_nothing(workbook: s
     ("args", "message"),
     [
         (
-            ["--month", "2025-13"],
+            ["--sheet", "{workbook}", "--month", "2025-13"],
             'sheetlog: --month "2025-13" is not a month: expected YYYY-MM (e.g. 2025-10)',
         ),
         (["--sheet", "empty.xlsx"], 'is not a sheetlog log yet: run "sheetlog init" first'),
+        (["--sheet", "{workbook}", "--to", "x.xlsx"], "--to writes a summary of several logs"),
+        (["--sheet", "{workbook}", "--sheet", "{workbook}"], "say where to write the summary"),
     ],
 )
 def test_problems_exit_2_with_one_line(workbook: str, args: list[str], message: str) -> None:
-    result = CliRunner().invoke(cli, ["summary", "--sheet", workbook, *args])
+    given = [arg.format(workbook=workbook) for arg in args]
+    result = CliRunner().invoke(cli, ["summary", *given])
     assert result.exit_code == 2
     assert len(result.output.splitlines()) == 1
     assert message in result.output

@@ -13,7 +13,8 @@ from Contact Start to the first instant of the next month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..model.messages import messages_tabs, read_messages
 from ..model.periods import Month
-from ..model.sheetdata import Snapshot
+from ..model.sheetdata import Snapshot, Tab
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import (
     ARCHIVE_PREFIX,
@@ -55,6 +56,35 @@ class AgentFigures:
     median_hours_to_resolve: float | None
 
 
+LOG_MARK = "\u241f"
+"""Between a log's label and a Ticket ID when several logs are summed up together."""
+
+
+@dataclass(frozen=True)
+class LogFigures:
+    """One log's line in a summary of several."""
+
+    log: str
+    interactions: int
+    backlog_open: int
+    median_hours_to_resolve: float | None
+    median_first_response_minutes: float | None
+    csat: float | None
+
+    @classmethod
+    def of(cls, label: str, summary: MonthlySummary) -> LogFigures:
+        """The line of the log ``label``, from its own summary."""
+        conversations, ratings = summary.conversations, summary.satisfaction
+        return cls(
+            label,
+            summary.interactions,
+            summary.backlog_open,
+            summary.hours_to_resolve.median,
+            conversations.overall.first_response_minutes.median if conversations else None,
+            ratings.overall.csat if ratings else None,
+        )
+
+
 @dataclass
 class MonthlySummary:
     """The figures of one month; ``to_dict`` is the ``--format json`` document."""
@@ -79,11 +109,14 @@ class MonthlySummary:
     sources: list[str] = field(default_factory=list)
     conversations: Conversations | None = None
     satisfaction: Satisfaction | None = None
+    by_log: list[LogFigures] = field(default_factory=list)
+    tab_title: str = ""
+    """Where the summary is written (default ``Summary YYYY-MM``)."""
 
     @property
     def tab(self) -> str:
         """The title of the tab this summary is written to."""
-        return f"{SUMMARY_PREFIX}{self.month}"
+        return self.tab_title or f"{SUMMARY_PREFIX}{self.month}"
 
     def to_dict(self) -> dict[str, Any]:
         """The figures as the ``--format json`` document: one key per figure, nested by
@@ -107,6 +140,7 @@ class MonthlySummary:
             "excluded_rows": self.excluded_rows,
             "conversations": self.conversations.to_dict() if self.conversations else None,
             "satisfaction": self.satisfaction.to_dict() if self.satisfaction else None,
+            **({"by_log": [vars(line) for line in self.by_log]} if self.by_log else {}),
         }
 
 
@@ -143,6 +177,49 @@ def monthly_summary(
     Refuses a tab whose header lacks a column the figures read: its rows would
     silently count as blank there.
     """
+    return combined_summary([("", snapshot)], template, month, now)
+
+
+def combined_summary(
+    logs: Sequence[tuple[str, Snapshot]],
+    template: Template,
+    month: Month,
+    now: datetime | None = None,
+) -> MonthlySummary:
+    """The figures of ``month`` over several logs read (each a label and its snapshot),
+    as if their rows were one log's; with more than one, a line per log too. Tickets
+    of different logs stay apart even when they share an id."""
+    moment = now or datetime.now(UTC)
+    frames, messages, sources = [], [], []
+    for label, snapshot in logs:
+        tabs = _checked_sources(snapshot, template)
+        frame = log_frame(snapshot, template)
+        lines = read_messages(messages_tabs(snapshot))
+        names = [tab.title for tab in tabs]
+        if len(logs) > 1:
+            own = template.roles.id
+            frame[own] = frame[own].map(lambda ticket, at=label: f"{at}{LOG_MARK}{ticket}")
+            lines = [replace(m, ticket=f"{label}{LOG_MARK}{m.ticket}") for m in lines]
+            names = [f"{label}: {name}" for name in names]
+        frames.append(frame)
+        messages += lines
+        sources += names
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    figures = _Figures(frame, template, month)
+    summary = figures.summary(sources)
+    month_rows = frame[figures.in_month]
+    summary.conversations = conversations(month_rows, template, messages, moment)
+    summary.satisfaction = satisfaction(month_rows, template)
+    if len(logs) > 1:
+        summary.by_log = [
+            LogFigures.of(label, monthly_summary(snapshot, template, month, moment))
+            for label, snapshot in logs
+        ]
+    return summary
+
+
+def _checked_sources(snapshot: Snapshot, template: Template) -> list[Tab]:
+    """Log and the archive tabs read; refused when one lacks a column the figures read."""
     roles = {name for name in template.roles.model_dump().values() if name}
     optional = {template.roles.validation, template.roles.rating}  # older tabs lack a Rating
     needed = [name for name in template.header if name in roles - optional]
@@ -159,15 +236,7 @@ def monthly_summary(
             raise ConfigError(
                 f'the "{tab.title}" tab has no column {lacking(missing, renamed)}; {fix}'
             )
-    frame = log_frame(snapshot, template)
-    figures = _Figures(frame, template, month)
-    summary = figures.summary([tab.title for tab in sources])
-    messages = read_messages(messages_tabs(snapshot))
-    moment = now or datetime.now(UTC)
-    month_rows = frame[figures.in_month]
-    summary.conversations = conversations(month_rows, template, messages, moment)
-    summary.satisfaction = satisfaction(month_rows, template)
-    return summary
+    return sources
 
 
 class _Figures:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..model.ops import ChartKind
 from ..model.sheetdata import Stored
 from ..passes.spread import Spread
-from ..passes.summary import MonthlySummary
+from ..passes.summary import LogFigures, MonthlySummary
 from ..passes.summary_conversations import ConversationFigures, Conversations
 from ..passes.summary_satisfaction import Satisfaction
 from .table import table_lines
@@ -90,7 +90,34 @@ def sections(summary: MonthlySummary) -> list[Section]:
         ),
         *_conversations(summary.conversations),
         *_satisfaction(summary.satisfaction),
+        *_by_log(summary.by_log),
     ]
+
+
+def _by_log(lines: list[LogFigures]) -> list[Section]:
+    """A summary of several logs: each one's own headline figures."""
+    if not lines:
+        return []
+    header = (
+        "Log",
+        "Interactions",
+        "Open at month end",
+        "Median hours to resolve",
+        "Median first response, min",
+        "CSAT %",
+    )
+    rows: list[tuple[Stored, ...]] = [
+        (
+            line.log,
+            line.interactions,
+            line.backlog_open,
+            _number(line.median_hours_to_resolve),
+            _number(line.median_first_response_minutes),
+            _percent(line.csat),
+        )
+        for line in lines
+    ]
+    return [Section("By log", header, rows, decimals=(3, 4, 5))]
 
 
 def _satisfaction(found: Satisfaction | None) -> list[Section]:
