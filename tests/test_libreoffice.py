@@ -4,13 +4,17 @@ sheetlog keeps working on a workbook a person saved again in LibreOffice."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
+
+from pypdf import PdfReader
 
 import sheetlog
 from tests.conftest import LogUnderTest
 from tests.logdata import entry, seed
 from tests.office import convert, tabs_as_csv
+from tests.summary_data import fill
 
 NOW = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -62,3 +66,23 @@ def test_sheetlog_writes_to_a_workbook_libreoffice_saved(
         "T-02",
         added["Ticket ID"],
     ]
+
+
+TICKS = r"(?:\d+(?:\.\d+)?\n)+"  # a value axis's labels, one a line
+
+
+def test_the_summary_charts_keep_their_axes_and_titles_in_a_pdf(
+    soffice: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "log.xlsx"
+    log = sheetlog.open(path)
+    fill(log, tmp_path)
+    log.summary("2025-10")
+    convert(soffice, path, "pdf", tmp_path)
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "log.pdf").pages)
+    # each chart as LibreOffice prints it: its category labels, its value axis's labels,
+    # its title, then both axis titles
+    by_channel = "Email Live Chat Phone Social Media\n" + TICKS
+    assert re.search(by_channel + r"By channel, October 2025\nChannel\nInteractions", text)
+    per_day = r"2025-10-01 2025-10-03[ \d-]*\n" + TICKS
+    assert re.search(per_day + r"Interactions per day, October 2025\nDay\nInteractions", text)
