@@ -92,6 +92,7 @@ EXPECTED = {
         "by_agent": [],
         "by_channel": [],
         "without_messages": 12,
+        "clock": "calendar",
     },
     # nobody rated a ticket here: all 12 are unrated
     "satisfaction": {
@@ -192,6 +193,7 @@ CONVERSATIONS = {
         },
     ],
     "without_messages": 8,
+    "clock": "calendar",
 }
 
 

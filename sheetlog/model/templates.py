@@ -8,6 +8,7 @@ every pass reads the same framework the workbook was provisioned with.
 from __future__ import annotations
 
 import tomllib
+from datetime import time
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -127,6 +128,39 @@ ROLE_KINDS: dict[str, tuple[Kind, ...]] = {
 }
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class BusinessHours(BaseModel):
+    """When the team works, in the log's timezone: the clock of the timeline's time
+    figures when a template sets it (calendar time otherwise)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    days: tuple[str, ...] = WEEKDAYS[:5]
+    start: time = time(9)
+    end: time = time(17)
+
+    @model_validator(mode="after")
+    def _check(self) -> BusinessHours:
+        unknown = [day for day in self.days if day not in WEEKDAYS]
+        if unknown or not self.days:
+            raise ValueError(f"business_hours.days must be among {', '.join(WEEKDAYS)}")
+        if self.start >= self.end:
+            raise ValueError("business_hours.start must come before business_hours.end")
+        return self
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """The working days as ``date.weekday()`` numbers (Monday 0)."""
+        return frozenset(WEEKDAYS.index(day) for day in self.days)
+
+    def describe(self) -> str:
+        """``Mon-Fri 09:00-17:00`` style, for reports."""
+        days = ", ".join(self.days)
+        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
 class Template(BaseModel):
     """A whole column framework, validated as one."""
 
@@ -140,6 +174,7 @@ class Template(BaseModel):
     closed_statuses: tuple[str, ...]
     roles: Roles
     columns: tuple[Column, ...]
+    business_hours: BusinessHours | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Template:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..model.messages import Message
 from ..model.templates import Template
 from ..rules.cells import ticket_key, timestamp_or_none
+from .clock import clock_name
 from .spread import Spread, rounded
 from .timeline import ticket_figures
 
@@ -59,6 +60,8 @@ class Conversations:
     by_agent: list[ConversationFigures]
     by_channel: list[ConversationFigures]
     without_messages: int
+    clock: str = "calendar"
+    """What the time figures count (``passes.clock.clock_name``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``conversations`` part of the summary's JSON document."""
@@ -67,6 +70,7 @@ class Conversations:
             "by_agent": [figures.to_dict() for figures in self.by_agent],
             "by_channel": [figures.to_dict() for figures in self.by_channel],
             "without_messages": self.without_messages,
+            "clock": self.clock,
         }
 
 
@@ -118,6 +122,7 @@ def conversations(
         _grouped(table, "agent"),
         _grouped(table, "channel"),
         without,
+        clock_name(template),
     )
 
 

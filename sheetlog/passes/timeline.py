@@ -14,6 +14,7 @@ from typing import Any
 from ..model.messages import Message, MessageKind
 from ..model.templates import Template
 from ..rules.cells import ticket_key, timestamp_or_none
+from .clock import Clock, clock_name, clock_of
 
 WAITING_ON_REQUESTER = frozenset({"Pending"})
 """Statuses in which the agents wait on the requester (Zendesk's agent wait time); the
@@ -22,8 +23,9 @@ rest of the open time the requester waits on the agents (its requester wait time
 
 @dataclass(frozen=True)
 class TicketFigures:
-    """What one ticket's timeline says, in minutes of calendar time (None: it cannot
-    say: no agent reply yet, not closed, no readable Contact Start)."""
+    """What one ticket's timeline says, in minutes of the template's clock (calendar
+    time, or its business hours); None where it cannot say (no agent reply yet, not
+    closed, no readable Contact Start)."""
 
     first_response_minutes: float | None
     agent_replies: int
@@ -78,6 +80,8 @@ class Timeline:
     row: dict[str, Any]
     events: list[Event] = field(default_factory=list)
     figures: TicketFigures | None = None
+    clock: str = "calendar"
+    """What the figures' minutes count (``passes.clock.clock_name``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--format json`` document."""
@@ -86,6 +90,7 @@ class Timeline:
             "row": {k: v for k, v in self.row.items() if k not in ("history", "messages")},
             "events": [event.to_dict() for event in self.events],
             "figures": self.figures.to_dict() if self.figures else None,
+            "clock": self.clock,
         }
 
 
@@ -112,7 +117,7 @@ def build_timeline(
     status = row.get(template.roles.status)
     resolved = timestamp_or_none(row.get(template.roles.resolved))
     figures = ticket_figures(template, created, status, resolved, mine, now)
-    return Timeline(ticket, row, events, figures)
+    return Timeline(ticket, row, events, figures, clock_name(template))
 
 
 def ticket_figures(
@@ -133,13 +138,14 @@ def ticket_figures(
     )
     if created is None:
         return TicketFigures(None, len(replies), reopens, None, None, None, None, len(messages))
-    first = _minutes(created, replies[0].at) if replies else None
+    minutes = clock_of(template)
+    first = minutes(created, replies[0].at) if replies else None
     solved_at = [at for at, _, new in changes if template.is_closed(new)]
     end = solved_at[-1] if solved_at else resolved
-    full = _minutes(created, end) if closed and end is not None else None
+    full = minutes(created, end) if closed and end is not None else None
     initial = changes[0][1] if changes else status
     until = end if closed else now
-    waits = _waits(template, initial, created, changes, until) if until else (None, None)
+    waits = _waits(template, minutes, initial, created, changes, until) if until else (None, None)
     requester, agent = waits
     one_touch = (len(replies) <= 1) if closed else None
     return TicketFigures(
@@ -149,6 +155,7 @@ def ticket_figures(
 
 def _waits(
     template: Template,
+    minutes: Clock,
     initial: object,
     created: datetime,
     changes: list[tuple[datetime, str, str]],
@@ -166,17 +173,13 @@ def _waits(
             return None, None
         if not template.is_closed(status):
             if status in WAITING_ON_REQUESTER:
-                agent += _minutes(since, stop)
+                agent += minutes(since, stop)
             else:
-                requester += _minutes(since, stop)
+                requester += minutes(since, stop)
         if at >= end:
             break
         status, since = new, at
     return requester, agent
-
-
-def _minutes(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 60
 
 
 def _audit_moment(text: str) -> datetime | None:

@@ -163,7 +163,7 @@ def _conversations(found: Conversations | None) -> list[Section]:
     rows = {"agent": found.by_agent, "channel": found.by_channel}
     made = [
         Section(
-            f"Conversations by {what} (tickets with messages)",
+            f"Conversations by {what} (tickets with messages; {found.clock} time)",
             (what.capitalize(), *CONVERSATION_HEADER),
             [_conversation_row(figures) for figures in (found.overall, *groups)],
             decimals=(2, 3, 4, 5, 6, 7, 8),

@@ -16,7 +16,8 @@ def render_timeline(timeline: Timeline) -> str:
     ]
     lines += [f"  {line}" for line in table_lines(rows)] if rows else ["  (no events)"]
     if timeline.figures is not None:
-        lines += ["Figures:", *(f"  {line}" for line in _figures(timeline.figures))]
+        lines += [f"Figures ({timeline.clock} time):"]
+        lines += [f"  {line}" for line in _figures(timeline.figures)]
     return "\n".join(lines)
 
 
