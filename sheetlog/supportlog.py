@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from .errors import (
     UncertainWrite,
 )
 from .model import periods
-from .model.messages import MESSAGES_SCOPE, Message, messages_tab
+from .model.messages import MESSAGES_SCOPE, Message
 from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
 from .model.periods import Month
 from .model.sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
@@ -44,18 +45,21 @@ from .model.workbook import (
     ID_INDEX_TAB,
     LOG_SCOPE,
     LOG_TAB,
+    MESSAGES_PREFIX,
     SUMMARY_PREFIX,
     Settings,
     archived_ids_scope,
     audit_entry,
     audit_op_ids,
     audit_tab,
+    data_rows,
     indexed_archives,
     misplaced_ids,
     new_op_id,
     read_settings,
     renamed_log,
     require_settings,
+    row_values,
 )
 from .passes.batching import batches
 from .passes.record import (
@@ -85,6 +89,8 @@ if TYPE_CHECKING:
     from .passes.validate import ValidationReport
 
 logger = logging.getLogger("sheetlog")
+MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,))
+"""Which Messages tabs there are: a line of any month lands in its tab in the same write."""
 
 CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
 WRITE_ATTEMPTS = 3
@@ -814,7 +820,7 @@ class SupportLog:
 
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
-            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
+            snapshot, settings = self.read(LOG_SCOPE | MESSAGES_PROBE)
             limit = self.backend.chars_per_cell
             try:
                 plan = plan_update(snapshot, settings.template, ticket, changes, moment, limit)
@@ -843,12 +849,12 @@ class SupportLog:
         internal note (``sender``: customer, agent, note). ``at`` (default now) may not
         come before the ticket's Contact Start; author and channel default to the
         ticket's Customer or Agent and Channel. An archived ticket takes messages too.
-        One read and one write."""
+        One read and one write (and one more read to find an archived ticket's row)."""
         from .passes.messages import message_op, plan_message, ticket_values
 
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
-            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
+            snapshot, settings = self.read(LOG_SCOPE | MESSAGES_PROBE)
             template = settings.template
             try:
                 values = ticket_values(snapshot, template, ticket)
@@ -953,7 +959,9 @@ class SupportLog:
         result = HelpdeskImport(tickets, [], 0, export.duplicates, export.skipped)
         if all_or_nothing and tickets.rejected:
             return result
-        result.updated = self._helpdesk_statuses(export.rows, helpdesk, moment)
+        timed = {ticket_key(m.ticket) for m in export.messages if m.status_pair() is not None}
+        result.updated, refused = self._helpdesk_statuses(export.rows, helpdesk, moment, timed)
+        result.skipped += refused
         rejected = {
             ticket_key(row.get("Ticket ID")) for row in _rejected_rows(export.rows, tickets)
         }
@@ -962,57 +970,77 @@ class SupportLog:
         return result
 
     def _helpdesk_statuses(
-        self, rows: Sequence[Mapping[str, CellValue]], helpdesk: str, moment: datetime
-    ) -> list[str]:
+        self,
+        rows: Sequence[Mapping[str, CellValue]],
+        helpdesk: str,
+        moment: datetime,
+        timed: set[str],
+    ) -> tuple[list[str], list[str]]:
         """Bring the Status (and Resolved At) of Log's tickets up to what ``rows`` say, in
-        one write; the tickets changed."""
+        one write: the tickets changed, and those that could not be (a row Log holds
+        twice, or whose other cells no longer pass). ``timed`` (``ticket_key``s): tickets
+        whose status changes the export itself times, so none is added for them."""
         from .passes.messages import status_change_ops
 
         with self.backend.transaction():
-            snapshot, settings = self.read(LOG_SCOPE | Scope.of(probe=(messages_tab(moment),)))
+            snapshot, settings = self.read(LOG_SCOPE | MESSAGES_PROBE)
             template = settings.template
             roles = template.roles
+            current = _statuses(snapshot, template)
             ops: list[Op] = []
             changed: list[str] = []
+            refused: list[str] = []
             notes: list[str] = []
             for row in rows:
+                key = ticket_key(row.get(roles.id))
+                if key not in current or current[key] == row.get(roles.status):
+                    continue  # archived, not imported, or no change: nothing to write
                 wanted = {
                     roles.status: row.get(roles.status),
                     roles.resolved: row.get(roles.resolved),
                 }
                 try:
                     plan = plan_update(snapshot, template, str(row.get(roles.id)), wanted, moment)
-                except (NotFoundError, InvalidInput):
-                    continue  # archived, or not imported: the export cannot change it
-                if not any(change.column == roles.status for change in plan.changes):
+                except InvalidInput as problem:
+                    refused.append(f"{row.get(roles.id)}: status not updated ({problem})")
                     continue
-                # the change happened when the helpdesk resolved the ticket, if it says
-                when = timestamp_or_none(plan.values.get(roles.resolved)) or moment
-                ops += [
-                    *plan.ops,
-                    *status_change_ops(plan.ticket, plan.changes, roles.status, when),
-                ]
+                ops += plan.ops
+                if key not in timed:  # when the helpdesk resolved it, if it says
+                    when = timestamp_or_none(plan.values.get(roles.resolved)) or moment
+                    ops += status_change_ops(plan.ticket, plan.changes, roles.status, when)
                 changed.append(plan.ticket)
                 notes.append(f"{plan.ticket}: {describe_changes(plan.changes)}")
             if ops:
                 details = f"from the {helpdesk} export: " + "; ".join(notes)
                 self.commit("import", ops, LOG_TAB, ", ".join(changed), details)
-        return changed
+        return changed, refused
 
     def _add_messages(self, messages: Sequence[Message], tickets: set[str], source: str) -> int:
         """Append the ``messages`` of ``tickets`` that the timeline does not hold yet, in
         writes under the backend's request limit; how many were added."""
-        from .passes.messages import messages_ops, new_messages
+        from .passes.messages import messages_ops, new_messages, storable
 
-        months = Scope.of(*sorted({message.tab for message in messages}))
+        limit = self.backend.chars_per_cell
+        lines = [storable(message, limit) for message in messages]  # before any write
+        months = Scope.of(*sorted({line.tab for line in lines}))
         with self.backend.transaction():
             snapshot, _ = self.read(months)
-            fresh = new_messages(snapshot, list(messages), tickets)
+            fresh = new_messages(snapshot, lines, tickets)
             for part in batches(self.backend, fresh, messages_ops):
                 details = f"imported {len(part)} messages from {source}"
                 span = f"{part[0].ticket} … {part[-1].ticket}" if len(part) > 1 else part[0].ticket
                 self.commit("import", messages_ops(part), "Messages", span, details)
         return len(fresh)
+
+
+def _statuses(snapshot: Snapshot, template: Template) -> dict[str, CellValue]:
+    """Each Log ticket's Status, by ``ticket_key``."""
+    tab, roles = snapshot.tabs[LOG_TAB], template.roles
+    found: dict[str, CellValue] = {}
+    for _, cells in data_rows(tab):
+        values = row_values(tab.header, cells)
+        found.setdefault(ticket_key(values.get(roles.id)), values.get(roles.status))
+    return found
 
 
 def _rejected_rows(
@@ -1109,14 +1137,31 @@ def rollup(
     """One monthly summary across several logs of the same template and timezone (local
     and Google mixed), with a line per log; with ``to``, written there as the tab
     ``Summary YYYY-MM (N logs)``. One read of each log, one write to ``to``."""
-    from .passes.summary import combined_summary
-
-    opened = [log if isinstance(log, SupportLog) else open(log, credentials) for log in logs]
-    if len(opened) < 2:
+    if len(logs) < 2:
         raise ConfigError("a summary across logs needs two logs or more (--sheet A --sheet B)")
     now = datetime.now(UTC)
     chosen = Month.parse(month) if month is not None else None
-    read = [(log.location, *log.summary_snapshot(chosen, now)) for log in opened]
+    with ExitStack() as mine:  # the logs opened here are closed here
+
+        def opened(log: SupportLog | str | os.PathLike[str]) -> SupportLog:
+            if isinstance(log, SupportLog):
+                return log
+            return mine.enter_context(open(log, credentials))
+
+        read = [(log.location, *log.summary_snapshot(chosen, now)) for log in map(opened, logs)]
+        return _rolled_up(read, chosen, now, opened(to) if to is not None else None)
+
+
+def _rolled_up(
+    read: list[tuple[str, Snapshot, Settings]],
+    chosen: Month | None,
+    now: datetime,
+    target: SupportLog | None,
+) -> MonthlySummary:
+    """The summary of the logs ``read`` (location, snapshot, settings), written to
+    ``target`` when given."""
+    from .passes.summary import combined_summary
+
     template = read[0][2].template
     for location, _, settings in read[1:]:
         other = settings.template
@@ -1129,9 +1174,8 @@ def rollup(
     labels = _labels([location for location, _, _ in read])
     logs_read = [(label, snapshot) for label, (_, snapshot, _) in zip(labels, read, strict=True)]
     figures = combined_summary(logs_read, template, chosen or Month.before(now, template.tz), now)
-    figures.tab_title = f"{figures.tab} ({len(opened)} logs)"
-    if to is not None:
-        target = to if isinstance(to, SupportLog) else open(to, credentials)
+    figures.tab_title = f"{figures.tab} ({len(read)} logs)"
+    if target is not None:
         with target.backend.transaction():
             scope = Scope(probe_prefixes=(SUMMARY_PREFIX,)) | Scope.of(probe=(figures.tab,))
             snapshot, _ = target.read(scope)

@@ -86,3 +86,12 @@ def test_the_timeline_counts_business_minutes_when_the_template_sets_them(
     # Friday 16:00-17:00 and Monday 09:00-10:00, where the calendar counts 66 hours
     assert timeline.figures.first_response_minutes == 120
     assert timeline.clock == "business hours Mon, Tue, Wed, Thu, Fri 09:00-17:00 (UTC)"
+
+
+def test_a_clock_change_inside_business_hours_counts_the_hour_it_takes() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    night = BusinessHours(days=("Sun",), start="01:00", end="05:00")  # type: ignore[arg-type]
+    # Sunday 2025-03-30: clocks go from 02:00 to 03:00, so 01:00-05:00 lasts 3 hours
+    start = datetime(2025, 3, 30, tzinfo=berlin)
+    end = datetime(2025, 3, 31, tzinfo=berlin)
+    assert business_minutes(start, end, night, berlin) == 3 * 60

@@ -74,7 +74,7 @@ def test_zendesk_ticket_with_audits() -> None:
         "internal note",
     ]
     change = next(m for m in export.messages if m.kind is MessageKind.STATUS)
-    assert change.status_change() == ("Open", "Pending")
+    assert change.status_pair() == ("Open", "Pending")
 
 
 @needs_fixtures

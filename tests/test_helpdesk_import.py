@@ -6,6 +6,8 @@ constant as the export grows."""
 from __future__ import annotations
 
 import csv
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,72 @@ def test_an_export_of_another_helpdesk_is_one_line_and_writes_nothing(
         for row in local_log.values(tab)[1:]
     ]
     assert any("freshdesk export tickets.csv" in str(line[5]) for line in lines)
+
+
+def _zendesk(folder: Path, status: str, audits: list[dict[str, object]]) -> list[Path]:
+    """A Zendesk ticket (id 7, opened 2025-09-01 09:00) in ``status`` and its ``audits``,
+    as the API gives them: two files."""
+    ticket = {
+        "id": 7,
+        "created_at": "2025-09-01T09:00:00Z",
+        "updated_at": "2025-09-03T08:00:00Z",
+        "status": status,
+        "via": {"channel": "email"},
+        "subject": "Parcel late",
+        "requester_id": 1,
+        "assignee_id": 2,
+    }
+    folder.mkdir()
+    (folder / "ticket.json").write_text(json.dumps({"ticket": ticket}))
+    (folder / "audits.json").write_text(json.dumps({"audits": audits}))
+    return [folder / "ticket.json", folder / "audits.json"]
+
+
+def _status(at: str, old: str, new: str) -> dict[str, object]:
+    events = [{"type": "Change", "field_name": "status", "previous_value": old, "value": new}]
+    return {"ticket_id": 7, "created_at": at, "author_id": 2, "events": events}
+
+
+def test_a_reopen_the_export_records_is_counted_once(any_log: LogUnderTest, tmp_path: Path) -> None:
+    any_log.log.init()
+    solved = [_status("2025-09-02T10:00:00Z", "open", "solved")]
+    any_log.log.import_helpdesk(_zendesk(tmp_path / "1", "solved", solved), "zendesk")
+    reopened = [*solved, _status("2025-09-03T08:00:00Z", "solved", "open")]
+    later = any_log.log.import_helpdesk(_zendesk(tmp_path / "2", "open", reopened), "zendesk")
+    assert later.updated == ["ZD-7"]
+    timeline = any_log.log.timeline("ZD-7", now=datetime(2025, 9, 4, tzinfo=UTC))
+    changes = [e.text for e in timeline.events if e.what == "status change"]
+    assert changes == ["Open → Resolved", "Resolved → Open"]  # the export's own, once each
+    assert timeline.figures is not None and timeline.figures.reopens == 1
+
+
+def test_message_text_no_cell_can_hold_is_kept_escaped_on_every_backend(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    any_log.log.init()
+    ticket = {
+        "id": 12.0,  # a float id: the ticket and its conversation still meet
+        "created_at": "2025-09-01T09:00:00Z",
+        "status": 2,
+        "source": 1,
+        "subject": "Broken",
+        "description_text": "bad \x01 byte",
+        "requester": {"name": "Ann", "email": "ann@example.com"},
+    }
+    reply = {
+        "id": 5,
+        "ticket_id": 12,
+        "body_text": "Sorry",
+        "incoming": False,
+        "private": False,
+        "created_at": "2025-09-01T10:00:00Z",
+        "from_email": "Sam <sam@example.com>",
+    }
+    export = tmp_path / "fd.json"
+    export.write_text(json.dumps({**ticket, "conversations": [reply]}))
+    result = any_log.log.import_helpdesk([export], "freshdesk")
+    assert result.tickets.added == ["FD-12"] and result.messages == 2
+    (case,) = any_log.log.find(ticket="FD-12", history=True).rows
+    assert [m["text"] for m in case["messages"]] == ["bad \\x01 byte", "Sorry"]
+    again = any_log.log.import_helpdesk([export], "freshdesk")
+    assert again.messages == 0

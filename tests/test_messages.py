@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetlog.cli import cli
-from sheetlog.errors import InvalidValue, NotFoundError
+from sheetlog.errors import ConfigError, InvalidValue, NotFoundError
 from sheetlog.model.messages import Message, MessageKind, read_messages
+from sheetlog.model.ops import AppendRows
 from sheetlog.model.sheetdata import Tab
 from sheetlog.model.templates import load_template
 from sheetlog.passes.timeline import ticket_figures
@@ -214,3 +215,22 @@ def test_figures_are_bounded_by_the_ticket_s_life(
     waits = (figures.requester_wait_minutes or 0) + (figures.agent_wait_minutes or 0)
     assert 0 <= waits <= 20_000
     assert figures.reopens <= sum(m.kind is MessageKind.STATUS for m in messages)
+
+
+def test_full_resolution_ends_at_the_last_solve_not_at_the_close_after_it(
+    any_log: LogUnderTest,
+) -> None:
+    opened_ticket(any_log)
+    any_log.log.update("T-1", {"Status": "Resolved"}, now=at(120))
+    any_log.log.update("T-1", {"Status": "Closed"}, now=at(98 * 60))  # an automatic close
+    figures = any_log.log.timeline("T-1", now=at(100 * 60)).figures
+    assert figures is not None and figures.full_resolution_minutes == 120
+
+
+def test_a_messages_tab_whose_header_a_person_changed_is_refused(any_log: LogUnderTest) -> None:
+    opened_ticket(any_log)
+    header = ("Ticket", "At", "Kind", "Author", "Channel", "Text", "Attachment")
+    line = ("T-1", "2025-09-01 09:05 UTC", "customer message", "", "", "hi", "")
+    any_log.log.backend.write([AppendRows("Messages 2025-09", (line,), header=header)])
+    with pytest.raises(ConfigError, match='"Messages 2025-09" tab\'s header'):
+        any_log.log.timeline("T-1")

@@ -125,6 +125,7 @@ class GoogleBackend(Backend):
         self._marked: bool | None = None  # None: no listing of every tab in this pass
         self._fills: dict[str, dict[tuple[int, int], str]] = {}  # cell colours read this pass
         self._missing: set[str] = set()  # tabs a read of this pass looked for and missed
+        self._families: tuple[str, ...] = ()  # prefixes whose every tab a read returned
         self._depth = 0  # whether the settings tab says every tab is tagged
 
     @classmethod
@@ -208,7 +209,7 @@ class GoogleBackend(Backend):
             self._depth -= 1
             if not self._depth:
                 self._sheets, self._untagged, self._marked = {}, {}, None
-                self._missing = set()
+                self._missing, self._families = set(), ()
                 self._fills = {}
 
     def close(self) -> None:
@@ -234,6 +235,8 @@ class GoogleBackend(Backend):
                 self._remember(sheets, every=False)
                 returned = {sheet["properties"]["title"] for sheet in sheets}
                 self._missing = (self._missing | scope.tabs | scope.probe) - returned
+                # a family read by its tag came back whole: a title of it not returned is not there
+                self._families += (*scope.prefixes, *scope.probe_prefixes)
                 return self._snapshot(sheets, scope)
         listed = self._titles()
         sheets = self._ranged(_ranges(scope, listed)).get("sheets", [])
@@ -309,7 +312,8 @@ class GoogleBackend(Backend):
         with a header) that no read has seen or missed is looked up first; one another
         writer created meanwhile makes the batch fail whole, and it is built again."""
         made = {op.tab for op in ops if isinstance(op, AppendRows) and op.header is not None}
-        if self._marked is None and made - self._sheets.keys() - self._missing:
+        unknown = made - self._sheets.keys() - self._missing
+        if self._marked is None and {t for t in unknown if not t.startswith(self._families)}:
             self._titles()
         for attempt in (1, 2):
             try:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from ..rules.cells import format_timestamp, parse_timestamp
+from ..errors import ConfigError
+from ..rules.cells import cell_text, format_timestamp, parse_timestamp
 from .sheetdata import CellValue, Scope, Snapshot, Tab
 from .workbook import MESSAGES_PREFIX
 
@@ -64,7 +65,7 @@ class Message:
         """The Messages tab of this line's month (UTC)."""
         return messages_tab(self.at)
 
-    def status_change(self) -> tuple[str, str] | None:
+    def status_pair(self) -> tuple[str, str] | None:
         """The old and new status of a status change line, else None."""
         if self.kind is not MessageKind.STATUS or STATUS_ARROW not in self.text:
             return None
@@ -86,13 +87,17 @@ def messages_tabs(snapshot: Snapshot) -> list[Tab]:
 
 def read_messages(tabs: list[Tab]) -> list[Message]:
     """The well-formed lines of Messages tabs as read, in time order (a line whose At or
-    Kind a person changed into something else is left out)."""
+    Kind a person changed into something else is left out). A tab whose header is not
+    sheetlog's is refused: lines sheetlog appends there would land under other names."""
     found: list[Message] = []
     for tab in tabs:
         header = tab.header
-        at = {name: header.index(name) for name in MESSAGES_HEADER if name in header}
-        if "Ticket ID" not in at or "At" not in at or "Kind" not in at:
-            continue
+        if tuple(header[: len(MESSAGES_HEADER)]) != MESSAGES_HEADER:
+            raise ConfigError(
+                f'the "{tab.title}" tab\'s header is not {", ".join(MESSAGES_HEADER)}'
+                " (someone changed it): put it back, so the timeline reads and writes there"
+            )
+        at = {name: header.index(name) for name in MESSAGES_HEADER}
         for cells in tab.rows[1:]:
             message = _message(cells, at)
             if message is not None:
@@ -104,7 +109,7 @@ def _message(cells: list[CellValue], at: dict[str, int]) -> Message | None:
     def cell(name: str) -> str:
         col = at.get(name)
         value = cells[col] if col is not None and col < len(cells) else None
-        return "" if value is None else str(value).strip()
+        return cell_text(value)  # a Ticket ID Google reads back as 10042.0 is 10042
 
     try:
         moment = parse_timestamp(cell("At"))

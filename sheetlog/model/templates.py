@@ -156,7 +156,7 @@ class BusinessHours(BaseModel):
         return frozenset(WEEKDAYS.index(day) for day in self.days)
 
     def describe(self) -> str:
-        """``Mon-Fri 09:00-17:00`` style, for reports."""
+        """``Mon, Tue, Wed, Thu, Fri 09:00-17:00``, for reports."""
         days = ", ".join(self.days)
         return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
 

@@ -36,6 +36,8 @@ CHART_KEY = "chart:"
 CHART_HEADER = ("Chart on tab", "Chart spec")
 CHART_COL = 4  # column D of the settings tab (1-based); the settings proper use A:B
 AUDIT_HEADER = ("When", "Who", "Command", "Tab", "Rows", "Details", "Op ID")
+AUDIT_TIME = "%Y-%m-%d %H:%M:%S UTC"
+"""How an Audit line's When is written (UTC, to the second)."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ def audit_entry(
 ) -> AppendRows:
     """One Audit line, in the month's tab (created on its first line); every write
     sheetlog makes carries exactly one."""
-    moment = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    moment = now.astimezone(UTC).strftime(AUDIT_TIME)
     line = (moment, who(), command, tab, rows, details, op_id)
     return AppendRows(audit_tab(now), (line,), header=AUDIT_HEADER)
 

@@ -5,7 +5,7 @@ changes included)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..model.templates import BusinessHours, Template
@@ -46,8 +46,9 @@ def business_minutes(start: datetime, end: datetime, hours: BusinessHours, tz: Z
     workdays = hours.weekdays
     while day <= last:
         if day.weekday() in workdays:
-            opens = datetime.combine(day, hours.start, tz)
-            closes = datetime.combine(day, hours.end, tz)
+            # in UTC: two times of one zone subtract as wall clocks, across a clock change too
+            opens = datetime.combine(day, hours.start, tz).astimezone(UTC)
+            closes = datetime.combine(day, hours.end, tz).astimezone(UTC)
             overlap = min(end, closes) - max(start, opens)
             total += max(overlap.total_seconds(), 0.0)
         day += timedelta(days=1)

@@ -18,6 +18,8 @@ from ..rules.cells import cell_text, ticket_key, timestamp_or_none
 from ..rules.rows import row_model
 
 SPOILED = "spoiled"
+NOT_SET = "(not set)"
+"""How a summary names the group of rows whose cell is empty."""
 PLACE = ("tab", "row")
 
 
@@ -78,3 +80,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _missing(value: Any) -> bool:
     """pandas' markers of an empty cell (None, NaN, NA)."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def group_labels(rows: pd.DataFrame, column: str | None) -> pd.Series:
+    """Each row's ``column`` cell as the name of its group in a summary (``NOT_SET`` for
+    an empty cell, or for every row when the template has no such column)."""
+    if column is None:
+        return pd.Series(NOT_SET, index=rows.index)
+    return rows[column].map(lambda v: NOT_SET if v is None or v == "" else str(v))

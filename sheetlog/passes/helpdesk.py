@@ -25,7 +25,7 @@ from ..errors import ConfigError, InvalidInput
 from ..model.formats import HELPDESKS
 from ..model.messages import STATUS_ARROW, Message, MessageKind
 from ..model.sheetdata import CellValue
-from ..rules.cells import format_timestamp
+from ..rules.cells import cell_text, format_timestamp
 
 ZENDESK_PREFIX = "ZD-"
 FRESHDESK_PREFIX = "FD-"
@@ -275,7 +275,7 @@ class _Record:
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, str | int | float):
-            return str(value).strip()
+            return cell_text(value)  # 12.0 is the id 12
         raise self.fail(key, "holds a list or object where text was expected")
 
     def code(self, key: str) -> str:
@@ -639,6 +639,9 @@ def _zendesk_field(
     name = event.text("field_name")
     if derived is None:
         if event.text("type") != "Create":
+            if name == "status":  # the ticket object is in another file: the line still is
+                new, _ = _translate(event, "value", ZENDESK)
+                _status_line(event, ticket_id, at, "", new, batch)
             return None
         derived = _Ticket(ticket_id, event.where, at, "Open", channel, _Person(), _Person())
     if name == "status":
@@ -659,14 +662,22 @@ def _zendesk_status(event: _Record, ticket: _Ticket, at: datetime, batch: _Batch
     new, notes = _translate(event, "value", ZENDESK)
     ticket.notes = notes
     if event.text("type") == "Change":
-        old = ZENDESK.statuses.get(event.code("previous_value"), ticket.status)
-        if old != new:
-            text = f"{old}{STATUS_ARROW}{new}"
-            batch.entries.append(_Entry(ticket.id, at, MessageKind.STATUS, _Person(), text))
+        _status_line(event, ticket.id, at, ticket.status, new, batch)
     if new in CLOSED and ticket.status not in CLOSED:
         ticket.resolved = at
     ticket.status = new
     ticket.updated = at
+
+
+def _status_line(
+    event: _Record, ticket_id: str, at: datetime, current: str, new: str, batch: _Batch
+) -> None:
+    """The status-change line of a Change event, from its previous value (else
+    ``current``) to ``new``; none when the status stays or its old value is unknown."""
+    old = ZENDESK.statuses.get(event.code("previous_value"), current)
+    if old and old != new:
+        text = f"{old}{STATUS_ARROW}{new}"
+        batch.entries.append(_Entry(ticket_id, at, MessageKind.STATUS, _Person(), text))
 
 
 def _zendesk_csv(rows: Iterable[_Record], name: str, batch: _Batch) -> None:

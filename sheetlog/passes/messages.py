@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from ..errors import InvalidValue, NotFoundError
@@ -17,7 +18,14 @@ from ..model.messages import (
     read_messages,
 )
 from ..model.ops import AppendRows, Op
-from ..model.sheetdata import CellValue, Snapshot, Stored, cell_length
+from ..model.sheetdata import (
+    CellValue,
+    Snapshot,
+    Stored,
+    cell_length,
+    escape_unstorable,
+    fit_cell,
+)
 from ..model.templates import Column, Kind, Template
 from ..model.workbook import LOG_TAB, archive_tabs, data_rows, row_values, who
 from ..rules.cells import (
@@ -156,6 +164,22 @@ def new_messages(snapshot: Snapshot, messages: list[Message], tickets: set[str])
             held.add(key(message))
             found.append(message)
     return found
+
+
+def storable(message: Message, limit: int) -> Message:
+    """``message`` as a cell can hold it: characters no spreadsheet stores written as
+    escapes, each cell cut to ``limit`` (an export's text is kept, never refused)."""
+
+    def fit(text: str) -> str:
+        return fit_cell(escape_unstorable(text), limit)
+
+    return replace(
+        message,
+        author=fit(message.author),
+        channel=fit(message.channel),
+        text=fit(message.text),
+        attachment=fit(message.attachment),
+    )
 
 
 def messages_ops(messages: Sequence[Message]) -> list[Op]:

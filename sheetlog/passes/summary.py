@@ -35,7 +35,7 @@ from ..model.workbook import (
     renamed_columns,
 )
 from ..rules.cells import parse_date, parse_timestamp
-from .frame import SPOILED, log_frame
+from .frame import NOT_SET, SPOILED, log_frame
 from .spread import Spread, rounded
 from .summary_conversations import Conversations, conversations
 from .summary_satisfaction import Satisfaction, satisfaction
@@ -43,7 +43,6 @@ from .summary_satisfaction import Satisfaction, satisfaction
 AGE_BUCKETS = ("0-2d", "3-7d", "8-30d", ">30d")
 AGE_EDGES = (-1, 2, 7, 30, float("inf"))
 TOP_TAGS = 10
-NOT_SET = "(not set)"
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from ..model.messages import Message
 from ..model.templates import Template
 from ..rules.cells import ticket_key, timestamp_or_none
 from .clock import clock_name
+from .frame import group_labels
 from .spread import Spread, rounded
 from .timeline import ticket_figures
 
 ALL = "All"
-UNSET = "(not set)"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ def conversations(
         timeline[ticket_key(message.ticket)].append(message)
     per_ticket = []
     without = 0
-    for _, row in rows.iterrows():
+    agents, channels = group_labels(rows, roles.agent), group_labels(rows, roles.channel)
+    for index, row in rows.iterrows():
         lines = timeline.get(ticket_key(row[roles.id]), [])
         if not lines:
             without += 1
@@ -100,8 +101,8 @@ def conversations(
         )
         per_ticket.append(
             {
-                "agent": _label(row.get(roles.agent)) if roles.agent else UNSET,
-                "channel": _label(row.get(roles.channel)) if roles.channel else UNSET,
+                "agent": agents.at[index],
+                "channel": channels.at[index],
                 "first": figures.first_response_minutes,
                 "resolution": (
                     None
@@ -148,7 +149,3 @@ def _figures(group: str, table: pd.DataFrame) -> ConversationFigures:
 def _share(part: int, whole: int) -> float | None:
     """``part`` of ``whole`` as a fraction to three places; None of nothing."""
     return round(int(part) / whole, 3) if whole else None
-
-
-def _label(value: object) -> str:
-    return UNSET if value is None or value == "" else str(value)

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from ..model.templates import Template
+from .frame import group_labels
 from .spread import rounded
 
 SATISFIED = 4
 """The lowest rating that counts as satisfied."""
-UNSET = "(not set)"
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def satisfaction(rows: pd.DataFrame, template: Template) -> Satisfaction | None:
     ratings = pd.to_numeric(rows[roles.rating], errors="coerce")
     table = pd.DataFrame(
         {
-            "agent": _labels(rows, roles.agent),
-            "channel": _labels(rows, roles.channel),
+            "agent": group_labels(rows, roles.agent),
+            "channel": group_labels(rows, roles.channel),
             "rating": ratings,
         }
     )
@@ -71,12 +71,6 @@ def satisfaction(rows: pd.DataFrame, template: Template) -> Satisfaction | None:
         _grouped(rated, "channel"),
         int(table["rating"].isna().sum()),
     )
-
-
-def _labels(rows: pd.DataFrame, column: str | None) -> pd.Series:
-    if column is None:
-        return pd.Series(UNSET, index=rows.index)
-    return rows[column].map(lambda v: UNSET if v is None or v == "" else str(v))
 
 
 def _grouped(table: pd.DataFrame, column: str) -> list[SatisfactionFigures]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..model.messages import Message, MessageKind
 from ..model.templates import Template
+from ..model.workbook import AUDIT_TIME
 from ..rules.cells import ticket_key, timestamp_or_none
 from .clock import Clock, clock_name, clock_of
 
@@ -62,7 +63,7 @@ class Event:
 
     def to_dict(self) -> dict[str, str]:
         """The event as text, for ``--format json``."""
-        moment = self.at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        moment = self.at.astimezone(UTC).strftime(AUDIT_TIME)
         return {
             "at": moment,
             "what": self.what,
@@ -131,7 +132,7 @@ def ticket_figures(
     """The figures of one ticket from its timeline lines (oldest first), its Contact
     Start (``created``), its status now and its Resolved At."""
     replies = [m for m in messages if m.kind is MessageKind.AGENT]
-    changes = [(m.at, *pair) for m in messages if (pair := m.status_change()) is not None]
+    changes = [(m.at, *pair) for m in messages if (pair := m.status_pair()) is not None]
     closed = template.is_closed(status)
     reopens = sum(
         template.is_closed(old) and not template.is_closed(new) for _, old, new in changes
@@ -140,7 +141,9 @@ def ticket_figures(
         return TicketFigures(None, len(replies), reopens, None, None, None, None, len(messages))
     minutes = clock_of(template)
     first = minutes(created, replies[0].at) if replies else None
-    solved_at = [at for at, _, new in changes if template.is_closed(new)]
+    solved_at = [  # a move from one closed status to another (solved, then closed) is no solve
+        at for at, old, new in changes if template.is_closed(new) and not template.is_closed(old)
+    ]
     end = solved_at[-1] if solved_at else resolved
     full = minutes(created, end) if closed and end is not None else None
     initial = changes[0][1] if changes else status
@@ -185,6 +188,6 @@ def _waits(
 def _audit_moment(text: str) -> datetime | None:
     """An Audit line's When (``YYYY-MM-DD HH:MM:SS UTC``)."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC)
+        return datetime.strptime(text, AUDIT_TIME).replace(tzinfo=UTC)
     except ValueError:
         return None
