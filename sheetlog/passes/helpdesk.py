@@ -26,6 +26,7 @@ from ..model.formats import HELPDESKS
 from ..model.messages import STATUS_ARROW, Message, MessageKind
 from ..model.sheetdata import CellValue
 from ..rules.cells import cell_text, format_timestamp
+from .importfiles import json_problem, read_text
 
 ZENDESK_PREFIX = "ZD-"
 FRESHDESK_PREFIX = "FD-"
@@ -358,19 +359,13 @@ def read_exports(
 
 def _read_file(path: Path, table: HelpdeskMap, zone: ZoneInfo, batch: _Batch) -> None:
     """Read one file into ``batch``: JSON when it starts with { or [, else CSV."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+    text = read_text(path)
     name = str(path)
     if text.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            raise InvalidInput(f"{name}: not valid JSON ({why})") from None
+            raise InvalidInput(f"{name}: not valid JSON ({json_problem(exc)})") from None
         READERS[table.name](_unwrap(data, table), name, zone, batch)
     else:
         CSV_READERS[table.name](_csv_rows(text, name, zone), name, batch)

@@ -33,12 +33,7 @@ def read_records(
         name = "stdin"
     else:
         path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+        text = read_text(path)
         name = str(path)
         fmt = fmt or SUFFIXES.get(path.suffix.lower())
     return parse_records(text.removeprefix("\ufeff"), fmt or sniff(text), name, delimiter)
@@ -196,3 +191,13 @@ def _record(item: Any, number: int, unit: str, name: str) -> Record:
         else:
             values[str(key)] = value
     return Record(number, values, unit, problem)
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text (a byte-order mark dropped); ConfigError saying why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
