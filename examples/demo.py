@@ -127,9 +127,13 @@ def archive_demo() -> None:
 
 
 def day_to_day() -> None:
-    """How the log stands, and one customer's case file across Log and the archive tabs."""
+    """How the log stands, one customer's case file across Log and the archive tabs, and
+    one open ticket's conversation: its messages, and what its timeline says."""
     sheetlog("status", check=False)
     sheetlog("find", "--customer", "ORD873251", "--history", check=False)
+    sheetlog("message", "HD-10007", "Is my vase being replaced?")
+    sheetlog("message", "HD-10007", "--from", "agent", "Replacement shipped today")
+    sheetlog("timeline", "HD-10007")
 
 
 def summarize(month: str) -> None:
