@@ -224,7 +224,8 @@ def test_satisfaction_matches_the_hand_computed_figures(
         ("Archive 2025-10", 4, 2),  # T-3, Bob, Phone
         ("Archive 2025-10", 5, 4),  # T-4, Eve, Live Chat
         ("Log", 2, "4/5"),  # T-6, Bob, Phone
-        ("Log", 8, "excellent"),  # T-12
+        ("Log", 8, "excellent"),  # T-12 (left out already: its channel is "fax")
+        ("Log", 11, "great"),  # T-15: left out of the ratings, and counted
     ]
     any_log.log.backend.write([SetCells(tab, row, rating, ((v,),)) for tab, row, v in typed])
     summary = any_log.log.summary("2025-10", write=False)
@@ -241,8 +242,9 @@ def test_satisfaction_matches_the_hand_computed_figures(
             {"group": "Email", "rated": 1, "csat": 1.0, "mean_rating": 5.0},
             {"group": "Live Chat", "rated": 1, "csat": 1.0, "mean_rating": 4.0},
         ],
-        "unrated": 8,
+        "unrated": 6,  # ten rows of the month with a readable Rating cell, four rated
     }
+    assert summary.excluded_rows == EXPECTED["excluded_rows"] + 1
 
 
 def test_interactions_per_day_are_new_york_days(local_log: LogUnderTest, tmp_path: Path) -> None:

@@ -205,10 +205,12 @@ def combined_summary(
         sources += names
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     figures = _Figures(frame, template, month)
+    rating = template.roles.rating  # a rating nobody can read leaves its row out, counted
+    rated = figures.kept(rating) if rating else figures.in_month
     summary = figures.summary(sources)
     month_rows = frame[figures.in_month]
     summary.conversations = conversations(month_rows, template, messages, moment)
-    summary.satisfaction = satisfaction(month_rows, template)
+    summary.satisfaction = satisfaction(frame[rated], template)
     if len(logs) > 1:
         summary.by_log = [
             LogFigures.of(label, monthly_summary(snapshot, template, month, moment))
@@ -313,7 +315,7 @@ class _Figures:
 
         return pd.to_datetime(self.frame[column.name].map(moment), utc=True)
 
-    def _kept(self, name: str) -> pd.Series:
+    def kept(self, name: str) -> pd.Series:
         """Rows of the month whose ``name`` cell can be counted; the others are left out."""
         malformed = self.in_month & self._malformed(name)
         self.left_out |= malformed
@@ -325,7 +327,7 @@ class _Figures:
         """Interactions by a choice column: most first, ties in the template's order."""
         if column is None:
             return {}
-        values = self.frame.loc[self._kept(column.name), column.name].fillna(NOT_SET)
+        values = self.frame.loc[self.kept(column.name), column.name].fillna(NOT_SET)
         order = {choice: n for n, choice in enumerate(column.choices)}
         counts = values.value_counts()
         ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
@@ -354,7 +356,7 @@ class _Figures:
         agent = self.template.column("agent")
         if agent is None:
             return []
-        rows = self._kept(agent.name)
+        rows = self.kept(agent.name)
         table = pd.DataFrame(
             {
                 "agent": self.frame.loc[rows, agent.name].fillna(NOT_SET).astype(str),
@@ -408,7 +410,7 @@ class _Figures:
         tags = self.template.column("tags")
         if tags is None:
             return []
-        cells = self.frame.loc[self._kept(tags.name), tags.name].dropna()
+        cells = self.frame.loc[self.kept(tags.name), tags.name].dropna()
         words = cells.astype(str).str.split(", ").explode()
         ranked = sorted(words.value_counts().items(), key=lambda item: (-item[1], item[0]))
         return [(str(tag), int(count)) for tag, count in ranked[:TOP_TAGS]]
@@ -418,7 +420,7 @@ class _Figures:
         customer = self.template.column("customer")
         if customer is None:
             return []
-        names = self.frame.loc[self._kept(customer.name), customer.name].dropna().astype(str)
+        names = self.frame.loc[self.kept(customer.name), customer.name].dropna().astype(str)
         counts = names.value_counts()
         ranked = sorted(counts[counts >= 2].items(), key=lambda item: (-item[1], item[0]))
         return [(str(name), int(count)) for name, count in ranked]
