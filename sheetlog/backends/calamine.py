@@ -37,7 +37,7 @@ def calamine_snapshot(source: Path, scope: Scope, shown: Path) -> Snapshot:
             tabs[title] = Tab(title, rows, hidden, index, 0, len(cells), width, _merged(sheet))
         elif scope.probes(title):
             probed[title] = Tab(title, [], hidden, index)
-    return Snapshot(tabs, _sized(book, source, probed))
+    return Snapshot(tabs, _sized(book, source, probed) if scope.sized else probed)
 
 
 def _sized(book: CalamineWorkbook, source: Path, probed: dict[str, Tab]) -> dict[str, Tab]:

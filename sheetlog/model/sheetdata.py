@@ -104,6 +104,8 @@ class Scope:
     probe: frozenset[str] = frozenset()
     probe_prefixes: tuple[str, ...] = ()
     everything: bool = False
+    sized: bool = False
+    """Whether the probed tabs' sizes are wanted too (a workbook measures them apart)."""
 
     @classmethod
     def of(cls, *titles: str, prefixes: tuple[str, ...] = (), probe: tuple[str, ...] = ()) -> Scope:
@@ -123,6 +125,7 @@ class Scope:
             self.probe | other.probe,
             tuple(dict.fromkeys(self.probe_prefixes + other.probe_prefixes)),
             self.everything or other.everything,
+            self.sized or other.sized,
         )
 
     def narrowed(self, prefix: str, columns: tuple[int, ...]) -> Scope:

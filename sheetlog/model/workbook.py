@@ -104,7 +104,7 @@ ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
 ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
 ID_INDEX_SCOPE = Scope.of(ID_INDEX_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
 """The index of archived Ticket IDs, and which archive tabs there are."""
-EVERY_TAB_SIZED = Scope(probe_prefixes=("",))
+EVERY_TAB_SIZED = Scope(probe_prefixes=("",), sized=True)
 """Every tab's position and size, without its rows."""
 
 
