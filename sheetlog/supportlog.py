@@ -46,6 +46,8 @@ from .model.workbook import (
     LOG_SCOPE,
     LOG_TAB,
     MESSAGES_PREFIX,
+    SETTINGS_TAB,
+    SIGNING_KEY,
     SUMMARY_PREFIX,
     Settings,
     archived_ids_scope,
@@ -60,6 +62,7 @@ from .model.workbook import (
     renamed_log,
     require_settings,
     row_values,
+    setting_op,
 )
 from .passes.batching import batches
 from .passes.record import (
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
     from .model.formats import ExportFormat, ExportTabs
+    from .model.signed_note import Verifier
     from .passes import archive as archiving
     from .passes import queries
     from .passes.archive import ArchiveResult
@@ -925,6 +929,33 @@ class SupportLog:
                 self.commit("import", [rows], LOG_TAB, span, details)
         return ImportResult(tickets, plan.skipped, plan.rejected, len(chunks))
 
+    def keygen(self, key_file: str | os.PathLike[str], name: str | None = None) -> Verifier:
+        """Make the key pair that signs this log's checkpoints: the private key goes to
+        ``key_file`` (created, readable by its owner only; never into the sheet), the
+        public key to the settings tab, and is returned. ``name`` defaults to the log's
+        (file name or spreadsheet id). A file that exists is refused, never overwritten."""
+        from .model.signed_note import Signer
+
+        path = Path(key_file)
+        signer = Signer.generate(name or _key_name(self.location))
+        try:
+            with path.open("x", encoding="ascii") as out:  # "x": never over another key
+                out.write(f"{signer}\n")
+        except FileExistsError:
+            raise ConfigError(f"{path} exists: a signing key is never overwritten") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
+        path.chmod(0o600)
+        try:
+            with self.backend.transaction():
+                snapshot, _ = self.read(Scope())
+                op = setting_op(snapshot, SIGNING_KEY, str(signer.verifier))
+                self.commit("keygen", [op], SETTINGS_TAB, "", f"signing key {signer.verifier}")
+        except BaseException:
+            path.unlink(missing_ok=True)  # no private key whose public half was not kept
+            raise
+        return signer.verifier
+
     def import_helpdesk(
         self,
         paths: Sequence[str | os.PathLike[str]],
@@ -1041,6 +1072,18 @@ def _statuses(snapshot: Snapshot, template: Template) -> dict[str, CellValue]:
         values = row_values(tab.header, cells)
         found.setdefault(ticket_key(values.get(roles.id)), values.get(roles.status))
     return found
+
+
+def _key_name(location: str) -> str:
+    """A signing key's default name: the workbook's file name or the spreadsheet's id,
+    spaces and "+" made dashes (a note key name holds neither)."""
+    name = _short_name(location)
+    return "sheetlog-" + "".join("-" if c.isspace() or c == "+" else c for c in name)
+
+
+def _short_name(location: str) -> str:
+    """A log's name for people: its workbook's file name, or its spreadsheet's id."""
+    return location.split("/d/")[1].split("/")[0] if "/d/" in location else Path(location).name
 
 
 def _rejected_rows(
@@ -1186,10 +1229,7 @@ def _rolled_up(
 def _labels(locations: Sequence[str]) -> list[str]:
     """Short names for logs: a workbook's file name, a spreadsheet's id; numbered when two
     are the same."""
-    names = [
-        location.split("/d/")[1].split("/")[0] if "/d/" in location else Path(location).name
-        for location in locations
-    ]
+    names = [_short_name(location) for location in locations]
     return [
         name if names.count(name) == 1 else f"{n}. {name}" for n, name in enumerate(names, start=1)
     ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import ConfigError
-from .ops import AppendRows
+from .ops import AppendRows, SetCells
 from .sheetdata import CellValue, Scope, Snapshot, Tab
 from .templates import Template, parse_template
 
@@ -69,6 +69,32 @@ def read_settings(snapshot: Snapshot) -> Settings | None:
             f'the hidden "{SETTINGS_TAB}" tab has no template; run "sheetlog init" again'
         )
     return Settings(parse_template(source, f'the "{SETTINGS_TAB}" tab'), source)
+
+
+SIGNING_KEY = "signing_key"
+"""The settings key of a public key that signs this log's checkpoints (one line each)."""
+
+
+def setting_values(snapshot: Snapshot, key: str) -> list[str]:
+    """Every value the settings tab holds under ``key``, in order, once each (a key a log
+    keeps several of, such as the logs it archives to or its signing keys)."""
+    tab = snapshot.tab(SETTINGS_TAB)
+    if tab is None:
+        return []
+    found = [
+        str(row[1]).strip()
+        for row in tab.rows[1:]
+        if len(row) >= 2 and str(row[0]).strip() == key and row[1]
+    ]
+    return list(dict.fromkeys(found))
+
+
+def setting_op(snapshot: Snapshot, key: str, value: str) -> SetCells:
+    """The write that adds the line ``key``, ``value`` under the settings tab's last line."""
+    tab = snapshot.tab(SETTINGS_TAB)
+    rows = tab.rows if tab is not None else []
+    used = [n for n, row in enumerate(rows, start=1) if row and row[0] not in (None, "")]
+    return SetCells(SETTINGS_TAB, max(used, default=1) + 1, 0, ((key, value),))
 
 
 BASE_SCOPE = Scope.of(SETTINGS_TAB, probe=(LOG_TAB,))

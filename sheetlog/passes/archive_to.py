@@ -23,7 +23,7 @@ from ..backends.target import parse_target
 from ..errors import ConfigError
 from ..model.ops import SetCells
 from ..model.sheetdata import Snapshot, Tab
-from ..model.workbook import SETTINGS_TAB, is_archive_title
+from ..model.workbook import SETTINGS_TAB, is_archive_title, setting_op, setting_values
 
 ARCHIVE_LOG_KEY = "archive_log"
 """The settings line naming a log this one archives to (one line each)."""
@@ -31,15 +31,7 @@ ARCHIVE_LOG_KEY = "archive_log"
 
 def recorded(snapshot: Snapshot) -> list[str]:
     """The logs this one archives to, as its settings tab (read by every command) names them."""
-    tab = snapshot.tab(SETTINGS_TAB)
-    if tab is None:
-        return []
-    found = [
-        str(row[1]).strip()
-        for row in tab.rows[1:]
-        if len(row) >= 2 and str(row[0]).strip() == ARCHIVE_LOG_KEY and row[1]
-    ]
-    return list(dict.fromkeys(found))
+    return setting_values(snapshot, ARCHIVE_LOG_KEY)
 
 
 def _path(location: str) -> Path | None:
@@ -76,12 +68,11 @@ def stored(location: str, live: str) -> str:
 
 def record_op(snapshot: Snapshot, location: str, live: str) -> SetCells | None:
     """The write that records ``location`` in the settings tab, unless it is there."""
-    tab = snapshot.tab(SETTINGS_TAB)
-    if tab is None or resolved(location, live) in {resolved(r, live) for r in recorded(snapshot)}:
+    if snapshot.tab(SETTINGS_TAB) is None:
         return None
-    used = [n for n, row in enumerate(tab.rows, start=1) if row and row[0] not in (None, "")]
-    line = (ARCHIVE_LOG_KEY, stored(location, live))
-    return SetCells(SETTINGS_TAB, max(used, default=1) + 1, 0, (line,))
+    if resolved(location, live) in {resolved(r, live) for r in recorded(snapshot)}:
+        return None
+    return setting_op(snapshot, ARCHIVE_LOG_KEY, stored(location, live))
 
 
 def title(own: str, location: str) -> str:
