@@ -25,6 +25,19 @@ def _key_hash(name: str, key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + ED25519 + key).digest()[:4]
 
 
+def _key_parts(text: str, what: str) -> tuple[str, str, bytes]:
+    """The name, hash (hex) and 32 key bytes of ``name+hash+base64(0x01 || key)``."""
+    name, _, rest = text.partition("+")
+    hash_hex, _, encoded = rest.partition("+")
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except ValueError as exc:
+        raise ValueError(f"not a {what} key") from exc
+    if not _name_ok(name) or raw[:1] != ED25519 or len(raw) != 33:
+        raise ValueError(f"not an Ed25519 {what} key")
+    return name, hash_hex, raw[1:]
+
+
 def _name_ok(name: str) -> bool:
     return bool(name) and "+" not in name and not any(c.isspace() for c in name)
 
@@ -39,15 +52,7 @@ class Verifier:
     @classmethod
     def parse(cls, text: str) -> Verifier:
         """A verifier key ``name+hash+base64``; ValueError when it is not one."""
-        name, _, rest = text.strip().partition("+")
-        hash_hex, _, encoded = rest.partition("+")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-        except ValueError as exc:
-            raise ValueError("not a verifier key") from exc
-        if not _name_ok(name) or raw[:1] != ED25519 or len(raw) != 33:
-            raise ValueError("not an Ed25519 verifier key")
-        key = raw[1:]
+        name, hash_hex, key = _key_parts(text.strip(), "verifier")
         if _key_hash(name, key).hex() != hash_hex:
             raise ValueError("the key's hash does not match its name and key")
         return cls(name, key)
@@ -77,15 +82,8 @@ class Signer:
         """A signer key ``PRIVATE+KEY+name+hash+base64``; ValueError when it is not one."""
         if not text.startswith(PRIVATE):
             raise ValueError("not a signer key")
-        name, _, rest = text.strip()[len(PRIVATE) :].partition("+")
-        hash_hex, _, encoded = rest.partition("+")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-        except ValueError as exc:
-            raise ValueError("not a signer key") from exc
-        if not _name_ok(name) or raw[:1] != ED25519 or len(raw) != 33:
-            raise ValueError("not an Ed25519 signer key")
-        signer = cls(name, raw[1:])
+        name, hash_hex, seed = _key_parts(text.strip()[len(PRIVATE) :], "signer")
+        signer = cls(name, seed)
         if _key_hash(name, signer.verifier.key).hex() != hash_hex:
             raise ValueError("the key's hash does not match its name and key")
         return signer
