@@ -94,8 +94,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("sheetlog")
 MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,))
-NOTHING = Scope()
-"""A scope that reads nothing (what a read adds when it adds nothing)."""
 """Which Messages tabs there are: a line of any month lands in its tab in the same write."""
 
 CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
@@ -257,16 +255,13 @@ class SupportLog:
             snapshot = elsewhere.joined(snapshot, theirs, other.location)
         return snapshot
 
-    def _archives_holding(
-        self, snapshot: Snapshot, settings: Settings, ticket: str, also: Scope = NOTHING
-    ) -> Snapshot:
+    def _archives_holding(self, snapshot: Snapshot, settings: Settings, ticket: str) -> Snapshot:
         """``snapshot`` (holding ``ID_INDEX_SCOPE``) plus the archive tabs, here and in the
         logs this one archives to, that may hold ``ticket`` (a ``ticket_key``), read
-        whole: those the index places it in, and those it does not cover; plus ``also``
-        of this log, in the same read."""
+        whole: those the index places it in, and those it does not cover."""
         from .passes import archive_to as elsewhere
 
-        found = _tabs_holding(self.backend, snapshot, settings, ticket, also)
+        found = _tabs_holding(self.backend, snapshot, settings, ticket)
         for other in self._archive_logs(snapshot):
             theirs = _tabs_holding(
                 other.backend, other.backend.read(ID_INDEX_SCOPE), settings, ticket
@@ -648,13 +643,11 @@ class SupportLog:
         from .passes import queries
         from .passes.frame import log_frame
 
-        audit = AUDIT_SCOPE if history else LOG_SCOPE
-        if ticket:  # a ticket's messages: only the months from its Contact Start, below
-            probe = MESSAGES_PROBE if history else LOG_SCOPE
-            snapshot, settings = self.read(LOG_SCOPE | ID_INDEX_SCOPE | audit | probe)
+        audit = AUDIT_SCOPE | MESSAGES_SCOPE if history else LOG_SCOPE
+        if ticket:
+            snapshot, settings = self.read(LOG_SCOPE | ID_INDEX_SCOPE | audit)
         else:
-            messages = MESSAGES_SCOPE if history else LOG_SCOPE
-            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | audit | messages)
+            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | audit)
             snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         template = settings.template
         query = queries.Query.build(
@@ -670,8 +663,7 @@ class SupportLog:
         )
         wanted = ticket_key(query.ticket) if query.ticket else None
         if wanted is not None:
-            also = _timeline_months(snapshot, template, wanted) if history else NOTHING
-            snapshot = self._archives_holding(snapshot, settings, wanted, also)
+            snapshot = self._archives_holding(snapshot, settings, wanted)
         frame = log_frame(snapshot, template, as_typed=True, ticket=wanted)
         rows = queries.find_rows(frame, template, query)
         if history:
@@ -1103,11 +1095,10 @@ def _rejected_rows(
 
 
 def _tabs_holding(
-    backend: Backend, snapshot: Snapshot, settings: Settings, ticket: str, also: Scope = NOTHING
+    backend: Backend, snapshot: Snapshot, settings: Settings, ticket: str
 ) -> Snapshot:
     """The archive tabs of ``backend`` where ``snapshot``'s index places ``ticket`` (a
-    ``ticket_key``), and those it does not cover, read whole, with ``also`` (no read when
-    there is nothing to read)."""
+    ``ticket_key``), and those it does not cover, read whole (no read when none)."""
     built, uncovered = indexed_archives(snapshot, settings.template.roles.id)
     titles = [
         title
@@ -1115,26 +1106,7 @@ def _tabs_holding(
         if any(ticket_key(cells[0]) == ticket for cells in tab.rows[1:] if cells)
     ]
     titles += uncovered
-    return backend.read(Scope.of(*titles) | also) if titles or also.tabs else Snapshot({})
-
-
-def _timeline_months(snapshot: Snapshot, template: Template, ticket: str) -> Scope:
-    """The Messages tabs (probed in ``snapshot``) that can hold ``ticket``'s lines: from
-    the month before its Contact Start when Log holds it (a line never comes before it;
-    a line's month is UTC's), else all of them."""
-    from .passes.messages import ticket_values
-
-    titles = sorted(title for title in snapshot.probed if title.startswith(MESSAGES_PREFIX))
-    try:
-        opened = timestamp_or_none(
-            ticket_values(snapshot, template, ticket).get(template.roles.opened)
-        )
-    except NotFoundError:
-        opened = None
-    if opened is None:
-        return Scope.of(*titles)
-    first = f"{MESSAGES_PREFIX}{Month(opened.year, opened.month).preceding()}"
-    return Scope.of(*(title for title in titles if title >= first))
+    return backend.read(Scope.of(*titles)) if titles else Snapshot({})
 
 
 def _ids_where_kept(backend: Backend, snapshot: Snapshot, settings: Settings) -> Snapshot:

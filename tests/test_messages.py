@@ -22,7 +22,6 @@ from sheetlog.passes.timeline import ticket_figures
 from tests.conftest import LogUnderTest
 from tests.logdata import entry, seed
 from tests.opsdata import one_read, seed_sample
-from tests.test_find import scopes_read
 
 OPENED = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
 STANDARD = load_template("standard")
@@ -120,8 +119,7 @@ def test_update_records_status_changes_and_the_timeline_counts_a_reopen(
     log.update("T-1", {"Status": "Open"}, now=at(300))  # reopened
     log.message("T-1", "Refund sent", sender="agent", now=at(330))
     log.update("T-1", {"Status": "Resolved"}, now=at(360))
-    # on Google: Log, the index and Audit; then the months of its timeline
-    result = one_read(any_log, lambda: log.timeline("T-1", now=at(600)), calls=2)
+    result = one_read(any_log, lambda: log.timeline("T-1", now=at(600)))
     kinds = [event.what for event in result.events if not event.what.startswith("audit")]
     assert kinds == [
         "customer message",
@@ -236,16 +234,3 @@ def test_a_messages_tab_whose_header_a_person_changed_is_refused(any_log: LogUnd
     any_log.log.backend.write([AppendRows("Messages 2025-09", (line,), header=header)])
     with pytest.raises(ConfigError, match='"Messages 2025-09" tab\'s header'):
         any_log.log.timeline("T-1")
-
-
-def test_a_timeline_reads_the_months_from_its_ticket_s_start_only(any_log: LogUnderTest) -> None:
-    seed(any_log, [entry("T-1"), entry("T-0", Contact_Start="2025-03-01 09:00 UTC")])
-    any_log.log.message("T-0", "long ago", now=datetime(2025, 3, 1, 10, tzinfo=UTC))
-    any_log.log.message("T-1", "Where is it?", now=at(5))  # T-1 opened 2025-09-01
-    scopes = scopes_read(any_log)
-    timeline = any_log.log.timeline("T-1", now=at(60))
-    assert [event.text for event in timeline.events if event.what != "audit: append"] == [
-        "Where is it?"
-    ]
-    assert any(scope.wants("Messages 2025-09") for scope in scopes)
-    assert not any(scope.wants("Messages 2025-03") for scope in scopes)
