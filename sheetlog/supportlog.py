@@ -937,15 +937,18 @@ class SupportLog:
         from .model.signed_note import Signer
 
         path = Path(key_file)
-        signer = Signer.generate(name or _key_name(self.location))
         try:
-            with path.open("x", encoding="ascii") as out:  # "x": never over another key
-                out.write(f"{signer}\n")
+            signer = Signer.generate(name or _key_name(self.location))
+        except ValueError as exc:
+            raise ConfigError(f"--name: {exc}") from None
+        try:  # created readable by its owner only (O_EXCL: never over another key)
+            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
             raise ConfigError(f"{path} exists: a signing key is never overwritten") from None
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
-        path.chmod(0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(f"{signer}\n")
         try:
             with self.backend.transaction():
                 snapshot, _ = self.read(Scope())

@@ -57,3 +57,13 @@ def test_cli_prints_the_public_key(local_log: LogUnderTest, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     public = str(Signer.parse(key_file.read_text()).verifier)
     assert public in result.output and public.startswith("sheetlog-support-log.xlsx+")
+
+
+def test_a_name_beyond_ascii_is_written_in_utf8(local_log: LogUnderTest, tmp_path: Path) -> None:
+    local_log.log.init()
+    key_file = tmp_path / "k.key"
+    verifier = local_log.log.keygen(key_file, "støtte")
+    assert Signer.parse(key_file.read_text(encoding="utf-8")).verifier == verifier
+    with pytest.raises(ConfigError, match="--name"):
+        local_log.log.keygen(tmp_path / "other.key", "two words")
+    assert not (tmp_path / "other.key").exists()

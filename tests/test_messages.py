@@ -234,3 +234,18 @@ def test_a_messages_tab_whose_header_a_person_changed_is_refused(any_log: LogUnd
     any_log.log.backend.write([AppendRows("Messages 2025-09", (line,), header=header)])
     with pytest.raises(ConfigError, match='"Messages 2025-09" tab\'s header'):
         any_log.log.timeline("T-1")
+
+
+def test_a_ticket_s_lines_stay_on_its_timeline_when_its_contact_start_moves_later(
+    any_log: LogUnderTest,
+) -> None:
+    seed(any_log, [entry("T-1", Contact_Start="2025-01-15 09:00 UTC")])
+    log = any_log.log
+    log.message("T-1", "first mail", now=datetime(2025, 1, 15, 10, tzinfo=UTC))
+    log.message("T-1", "second", now=datetime(2025, 4, 2, 10, tzinfo=UTC))
+    log.update(
+        "T-1", {"Contact Start": "2025-04-01 09:00 UTC"}, now=datetime(2025, 4, 3, tzinfo=UTC)
+    )
+    timeline = log.timeline("T-1", now=datetime(2025, 4, 4, tzinfo=UTC))
+    texts = [event.text for event in timeline.events if not event.what.startswith("audit")]
+    assert texts == ["first mail", "second"]

@@ -63,3 +63,19 @@ def test_a_new_key_signs_a_checkpoint_its_verifier_opens_and_another_does_not() 
         open_note(note, Signer.generate("support.example.com/log").verifier)
     with pytest.raises(ValueError):
         Signer.generate("two words")
+
+
+def test_control_characters_are_refused_where_verifiers_refuse_them() -> None:
+    signer = Signer.parse(SIGNER)
+    with pytest.raises(ValueError):
+        signer.sign("origin\twith a tab\n")
+    with pytest.raises(ValueError):
+        Signer.generate("log\x01name")
+    with pytest.raises(ValueError):
+        open_note(SIGNED.replace("problem,", "problem,\r"), Verifier.parse(VERIFIER))
+
+
+def test_keys_read_as_other_tools_write_them() -> None:
+    assert Verifier.parse(VERIFIER.replace("c74f20a3", "C74F20A3")) == Verifier.parse(VERIFIER)
+    assert Signer.parse("\ufeff" + SIGNER + "\n") == Signer.parse(SIGNER)  # a saved file
+    assert str(Signer.generate("støtte").verifier).startswith("støtte+")

@@ -25,7 +25,8 @@ def keygen(
 ) -> None:
     """Make the Ed25519 key pair that signs this log's checkpoints.
 
-    The private key goes to a file readable by you only; keep it off the shared drive.
+    The private key goes to a new file (mode 600 where the system has modes); keep it
+    off the shared drive.
     The public key is recorded in the hidden settings tab and printed: give it to
     whoever checks your evidence (a verifier key, as Go's sumdb and C2SP notes write it).
 
@@ -39,5 +40,5 @@ def keygen(
     if output == "json":
         emit_json({"public_key": str(verifier), "name": verifier.name, "key_file": key_file})
         return
-    click.echo(f"Private key written to {key_file} (readable by you only).")
+    click.echo(f"Private key written to {key_file}: keep it where only you can read it.")
     click.echo(f"Public key, recorded in the log and to hand to a checker:\n{verifier}")

@@ -25,6 +25,11 @@ def _key_hash(name: str, key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + ED25519 + key).digest()[:4]
 
 
+def _same_hash(expected: bytes, written: str) -> bool:
+    """Whether a key's hash as written (hex, any case) is ``expected``."""
+    return len(written) == 8 and written.lower() == expected.hex()
+
+
 def _key_parts(text: str, what: str) -> tuple[str, str, bytes]:
     """The name, hash (hex) and 32 key bytes of ``name+hash+base64(0x01 || key)``."""
     name, _, rest = text.partition("+")
@@ -39,7 +44,12 @@ def _key_parts(text: str, what: str) -> tuple[str, str, bytes]:
 
 
 def _name_ok(name: str) -> bool:
-    return bool(name) and "+" not in name and not any(c.isspace() for c in name)
+    """A key name: UTF-8 without spaces, "+" or control characters."""
+    return bool(name) and "+" not in name and not any(c.isspace() or _control(c) for c in name)
+
+
+def _control(char: str) -> bool:
+    return ord(char) < 0x20 or ord(char) == 0x7F
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class Verifier:
     def parse(cls, text: str) -> Verifier:
         """A verifier key ``name+hash+base64``; ValueError when it is not one."""
         name, hash_hex, key = _key_parts(text.strip(), "verifier")
-        if _key_hash(name, key).hex() != hash_hex:
+        if not _same_hash(_key_hash(name, key), hash_hex):
             raise ValueError("the key's hash does not match its name and key")
         return cls(name, key)
 
@@ -80,11 +90,12 @@ class Signer:
     @classmethod
     def parse(cls, text: str) -> Signer:
         """A signer key ``PRIVATE+KEY+name+hash+base64``; ValueError when it is not one."""
+        text = text.strip().lstrip("\ufeff")  # a file an editor saved with a mark
         if not text.startswith(PRIVATE):
             raise ValueError("not a signer key")
-        name, hash_hex, seed = _key_parts(text.strip()[len(PRIVATE) :], "signer")
+        name, hash_hex, seed = _key_parts(text[len(PRIVATE) :], "signer")
         signer = cls(name, seed)
-        if _key_hash(name, signer.verifier.key).hex() != hash_hex:
+        if not _same_hash(_key_hash(name, signer.verifier.key), hash_hex):
             raise ValueError("the key's hash does not match its name and key")
         return signer
 
@@ -100,8 +111,10 @@ class Signer:
 
     def sign(self, text: str) -> str:
         """``text`` (lines, each ending in a newline) as a note signed by this key."""
-        if not text.endswith("\n") or "\n\n" in text or text.startswith("\n"):
-            raise ValueError("a note's text is non-empty lines, each ending in a newline")
+        if not text.endswith("\n") or any(_control(c) for c in text if c != "\n"):
+            raise ValueError(
+                "a note's text is lines ending in newlines, without control characters"
+            )
         signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text.encode())
         tagged = base64.b64encode(_key_hash(self.name, self.verifier.key) + signature).decode()
         return f"{text}\n{SIGNATURE_PREFIX}{self.name} {tagged}\n"
@@ -110,6 +123,8 @@ class Signer:
 def open_note(note: str, verifier: Verifier) -> str:
     """The text of ``note`` when ``verifier`` signed it; ValueError otherwise (other
     signatures on the note are allowed and not checked)."""
+    if any(_control(c) for c in note if c != "\n"):
+        raise ValueError("not a signed note: it holds control characters")
     text, sep, signatures = note.rpartition("\n\n")
     if not sep or not signatures.endswith("\n"):
         raise ValueError("not a signed note")

@@ -51,8 +51,8 @@ class Satisfaction:
 
 
 def satisfaction(rows: pd.DataFrame, template: Template) -> Satisfaction | None:
-    """The ratings of ``rows`` (the month's, as ``log_frame`` reads them: a malformed
-    rating reads as none); None when the template has no Rating column."""
+    """The ratings of ``rows`` (the month's with a readable Rating cell; the summary
+    leaves the others out and counts them); None when the template has no Rating column."""
     roles = template.roles
     if roles.rating is None:
         return None
