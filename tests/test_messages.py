@@ -249,3 +249,18 @@ def test_a_ticket_s_lines_stay_on_its_timeline_when_its_contact_start_moves_late
     timeline = log.timeline("T-1", now=datetime(2025, 4, 4, tzinfo=UTC))
     texts = [event.text for event in timeline.events if not event.what.startswith("audit")]
     assert texts == ["first mail", "second"]
+
+
+def test_an_update_of_the_status_alone_shows_once_and_others_keep_their_audit_line(
+    any_log: LogUnderTest,
+) -> None:
+    opened_ticket(any_log)
+    any_log.log.update("T-1", {"Status": "Pending"}, now=at(10))
+    any_log.log.update("T-1", {"Status": "Resolved", "Actions & Notes": "Refunded"}, now=at(20))
+    events = any_log.log.timeline("T-1", now=at(30)).events
+    assert [e.text for e in events if e.what == "status change"] == [
+        "Open → Pending",
+        "Pending → Resolved",
+    ]
+    audit = [e.text for e in events if e.what == "audit: update"]
+    assert len(audit) == 1 and "Actions & Notes: (empty) → Refunded" in audit[0]

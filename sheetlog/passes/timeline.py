@@ -109,10 +109,12 @@ def build_timeline(
     ticket = str(row.get(template.roles.id) or "")
     mine = messages_of(messages, ticket)
     events = [Event(m.at, str(m.kind), m.author, m.text, m.channel) for m in mine]
-    for line in row.get("history", []):  # a message's own Audit line repeats it: left out
+    status_only = {template.roles.status, template.roles.resolved}
+    for line in row.get("history", []):
         moment = _audit_moment(str(line.get("when", "")))
-        if moment is not None and line.get("command") != "message":
-            events.append(Event(moment, f"audit: {line['command']}", line["who"], line["details"]))
+        if moment is None or _repeats(line, status_only):
+            continue
+        events.append(Event(moment, f"audit: {line['command']}", line["who"], line["details"]))
     events.sort(key=lambda e: e.at)
     created = timestamp_or_none(row.get(template.roles.opened))
     status = row.get(template.roles.status)
@@ -183,6 +185,19 @@ def _waits(
             break
         status, since = new, at
     return requester, agent
+
+
+def _repeats(line: dict[str, Any], status_only: set[str]) -> bool:
+    """Whether an Audit line says nothing the timeline's own lines do not: a message's,
+    or an update that changed only the status (and Resolved At with it), whose status
+    change is a line of its own."""
+    if line.get("command") == "message":
+        return True
+    if line.get("command") != "update":
+        return False
+    _, _, changes = str(line.get("details", "")).partition(": ")
+    columns = {part.split(": ", 1)[0] for part in changes.split("; ")}
+    return bool(columns) and columns <= status_only
 
 
 def _audit_moment(text: str) -> datetime | None:
