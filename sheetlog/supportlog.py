@@ -30,12 +30,14 @@ from .errors import (
     UncertainWrite,
 )
 from .model import periods
+from .model.merkle import Frontier
 from .model.messages import MESSAGES_SCOPE, Message
 from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
 from .model.periods import Month
 from .model.sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
 from .model.templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .model.workbook import (
+    ARCHIVE_PREFIX,
     ARCHIVES_SCOPE,
     AUDIT_SCOPE,
     BASE_SCOPE,
@@ -43,12 +45,14 @@ from .model.workbook import (
     ID_COLUMN_GUESS,
     ID_INDEX_SCOPE,
     ID_INDEX_TAB,
+    LEAVES_TAB,
     LOG_SCOPE,
     LOG_TAB,
     MESSAGES_PREFIX,
     SETTINGS_TAB,
     SIGNING_KEY,
     SUMMARY_PREFIX,
+    TREE_TAB,
     Settings,
     archived_ids_scope,
     audit_entry,
@@ -56,6 +60,7 @@ from .model.workbook import (
     audit_tab,
     data_rows,
     indexed_archives,
+    is_archive_title,
     misplaced_ids,
     new_op_id,
     read_settings,
@@ -82,7 +87,7 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
     from .model.formats import ExportFormat, ExportTabs
-    from .model.signed_note import Verifier
+    from .model.signed_note import Signer, Verifier
     from .passes import archive as archiving
     from .passes import queries
     from .passes.archive import ArchiveResult
@@ -90,11 +95,15 @@ if TYPE_CHECKING:
     from .passes.retention import RetentionResult
     from .passes.summary import MonthlySummary
     from .passes.timeline import Timeline
+    from .passes.tree import Seal
     from .passes.validate import ValidationReport
 
 logger = logging.getLogger("sheetlog")
 MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,))
 """Which Messages tabs there are: a line of any month lands in its tab in the same write."""
+
+SEAL_PROBE = (ID_INDEX_TAB, LEAVES_TAB)
+"""What a write that archives rows needs to know exists: the indexes it appends to."""
 
 CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
 WRITE_ATTEMPTS = 3
@@ -328,6 +337,7 @@ class SupportLog:
         dry_run: bool = False,
         now: datetime | None = None,
         archive_to: SupportLog | None = None,
+        signer: Signer | None = None,
     ) -> ArchiveResult:
         """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
 
@@ -340,6 +350,10 @@ class SupportLog:
         its archive tabs as its own (``sheetlog.passes.archive_to``), and a pass whose last write
         here failed after the rows reached it is finished by the next (``finished``).
         Log rows may not sit under merged cells while rows move (refused, naming them).
+        Each row archived becomes a leaf of the log's Merkle tree in the same write, and
+        each write that adds leaves records a checkpoint signed by ``signer`` (required
+        once ``keygen`` recorded a key; see ``sheetlog.passes.tree``). The first pass
+        brings rows archived before the tree existed into it.
         """
         from .passes import archive as archiving
 
@@ -347,9 +361,14 @@ class SupportLog:
         moment = now or datetime.now(UTC)
         # the archived Ticket IDs (rows repeating one are kept back as errors); the target
         # tabs themselves are read once the rows to move are known
-        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB) | ID_INDEX_SCOPE
+        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB, TREE_TAB) | ID_INDEX_SCOPE
         with self.backend.transaction():
             snapshot, settings = self.read(scope)
+            if not dry_run:  # the rows archived before the tree existed join it first
+                if archive_to is None:
+                    self._seal_existing(settings.template, signer, snapshot)
+                else:
+                    archive_to._seal_existing(settings.template, signer)
             snapshot = self._archived_ids(snapshot, settings, archive_to=archive_to)
             template = settings.template
             landed = self._landed(snapshot, template, archive_to)  # an interrupted pass's
@@ -376,7 +395,7 @@ class SupportLog:
             for batch in parts:
                 leftover = archiving.staged_rows(snapshot, template)  # an interrupted pass's
                 titles = sorted({row.tab for row in (*batch, *leftover)})
-                targets = Scope.of(*titles, probe=(ID_INDEX_TAB,))
+                targets = Scope.of(*titles, TREE_TAB, probe=SEAL_PROBE)
                 if batch or landed:
                     step = archiving.Stage(batch, landed, remember)
                     snapshot = self._stage(snapshot, template, step, scope | targets, result)
@@ -385,7 +404,9 @@ class SupportLog:
                     snapshot = snapshot.merged(self.backend.read(targets))
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
-                    self._finish_archive(snapshot, template, pending, result, archive_to, done)
+                    self._finish_archive(
+                        snapshot, template, pending, result, archive_to, done, signer
+                    )
                     # Log is as the stage's read left it; the next batch reads its targets
                     snapshot = snapshot.without(archiving.STAGING_TAB)
         return result
@@ -408,6 +429,73 @@ class SupportLog:
             theirs = logs[location].backend.read(Scope.of(*titles))
             whole = elsewhere.joined(whole, theirs, location)
         return archiving.landed(snapshot, template, whole)
+
+    def _seal(self, snapshot: Snapshot, signer: Signer | None) -> Seal:
+        """This log's tree as ``snapshot`` (its settings) holds it, ready to take leaves.
+        Refuses a key the log does not record, and no key once it records one."""
+        from .passes import tree
+
+        try:
+            state = tree.frontier(snapshot)
+        except ValueError as exc:
+            raise ConfigError(f"{self.location}: {exc}; run sheetlog verify") from None
+        keys = tree.recorded_keys(snapshot)
+        if signer is None and keys:
+            raise ConfigError(
+                f"{self.location} signs its checkpoints ({keys[0]}): give its private key"
+                " with --signing-key or $SHEETLOG_SIGNING_KEY; nothing was archived"
+            )
+        if signer is not None and signer.verifier not in keys:
+            raise ConfigError(
+                f"--signing-key: {signer.verifier} is not a key of {self.location}"
+                " (sheetlog keygen records one); nothing was archived"
+            )
+        return tree.Seal(state if state is not None else Frontier())
+
+    def _sealed_ops(
+        self, snapshot: Snapshot, seal: Seal, signer: Signer | None, result: ArchiveResult
+    ) -> list[Op]:
+        """The writes that record ``seal``'s leaves and its checkpoint (none without
+        leaves); the checkpoint goes to ``result`` and so to the Audit line."""
+        from .passes import tree
+
+        if not seal.leaves:
+            return []
+        origin = signer.name if signer is not None else _key_name(self.location)
+        checkpoint = seal.checkpoint(origin)
+        result.checkpoint = checkpoint
+        return seal.ops(snapshot, tree.sign(checkpoint, signer))
+
+    def _seal_existing(
+        self, template: Template, signer: Signer | None, snapshot: Snapshot | None = None
+    ) -> int:
+        """Bring rows archived before this log had a tree into it, as leaves (once: a log
+        with a tree, or without archive tabs, costs one read, none given ``snapshot``, a
+        read of its settings that probed the archive tabs); returns how many."""
+        from .passes import tree
+        from .passes.archive import ArchiveResult
+
+        with self.backend.transaction():
+            if snapshot is None:
+                scope = Scope.of(SETTINGS_TAB, TREE_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
+                snapshot = self.backend.read(scope)
+            seal = self._seal(snapshot, signer)
+            titles = [t for t in [*snapshot.tabs, *snapshot.probed] if is_archive_title(t)]
+            if seal.tree.size or tree.frontier(snapshot) is not None or not titles:
+                return 0
+            scope = Scope.of(SETTINGS_TAB, TREE_TAB, *titles, probe=(LEAVES_TAB,))
+            snapshot = self.backend.read(scope)
+            for tab, rows in tree.legacy_rows(snapshot):
+                seal.add_rows(template, tab.title, tab.header, rows)
+            result = ArchiveResult()
+            ops = self._sealed_ops(snapshot, seal, signer, result)
+            if ops:
+                assert result.checkpoint is not None
+                details = f"sealed {len(seal.leaves)} archived rows into the tree; " + (
+                    tree.checkpoint_words(result.checkpoint)
+                )
+                self.commit("archive", ops, LEAVES_TAB, str(len(seal.leaves)), details)
+            return len(seal.leaves)
 
     def _remember_archive_log(self, snapshot: Snapshot, archive_to: SupportLog | None) -> list[Op]:
         """The settings line that makes this log remember ``archive_to``, if it does not yet;
@@ -507,14 +595,18 @@ class SupportLog:
         result: ArchiveResult,
         archive_to: SupportLog | None,
         done: set[str],
+        signer: Signer | None,
     ) -> None:
-        """Append staged rows to their archive tabs (here or elsewhere), then drop staging;
-        ``done``: the Ticket IDs of the logs this one archives to (already archived)."""
+        """Append staged rows to their archive tabs (here or elsewhere) as leaves of that
+        log's tree, then drop staging; ``done``: the Ticket IDs of the logs this one
+        archives to (already archived)."""
         from .passes import archive as archiving
 
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
-            found = archiving.finish_ops(snapshot, snapshot, template, pending, done)
+            seal = self._seal(snapshot, signer)
+            found = archiving.finish_ops(snapshot, snapshot, template, pending, done, seal)
+            found.ops += self._sealed_ops(snapshot, seal, signer, result)
             result.add(found)
             # staging goes first: the same atomic write, but a local workbook frees its
             # rows before their archive copies are made
@@ -528,9 +620,11 @@ class SupportLog:
             return
         with archive_to.backend.transaction():
             titles = sorted({row.tab for row in pending})
-            targets = Scope.of(*titles, probe=(receipts_tab(), ID_INDEX_TAB))
+            targets = Scope.of(*titles, SETTINGS_TAB, TREE_TAB, probe=(receipts_tab(), *SEAL_PROBE))
             elsewhere = archive_to.backend.read(targets)
-            found = archiving.finish_ops(snapshot, elsewhere, template, pending, done)
+            seal = archive_to._seal(elsewhere, signer)
+            found = archiving.finish_ops(snapshot, elsewhere, template, pending, done, seal)
+            found.ops += archive_to._sealed_ops(elsewhere, seal, signer, result)
             result.add(found)
             details = f"from {self.location}: {archiving.describe(result)}"
             archive_to.commit("archive", found.ops, LOG_TAB, str(result.moved), details)

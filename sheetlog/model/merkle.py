@@ -138,3 +138,33 @@ def verify_consistency(
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and hmac.compare_digest(fr, root1) and hmac.compare_digest(sr, root2)
+
+
+class Frontier:
+    """The hashes of the perfect subtrees an append-only tree of ``size`` leaves splits
+    into, largest first (one per set bit of ``size``): enough to add leaves and compute
+    the root without the leaves themselves, so sealing costs what it adds."""
+
+    def __init__(self, size: int = 0, hashes: Sequence[bytes] = ()) -> None:
+        if len(hashes) != size.bit_count():
+            raise ValueError(f"a tree of {size} leaves has {size.bit_count()} subtrees")
+        self.size = size
+        self.hashes = list(hashes)
+
+    def add(self, leaf: bytes) -> None:
+        """Append one leaf hash."""
+        merged, size = leaf, self.size
+        while size & 1:  # the last subtree is as large as the new one: join them
+            merged = node_hash(self.hashes.pop(), merged)
+            size >>= 1
+        self.hashes.append(merged)
+        self.size += 1
+
+    def root(self) -> bytes:
+        """The root of the tree so far (as ``root`` computes it from every leaf)."""
+        if not self.hashes:
+            return root(())
+        found = self.hashes[-1]
+        for left in reversed(self.hashes[:-1]):
+            found = node_hash(left, found)
+        return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import ConfigError
-from .ops import AppendRows, SetCells
+from .ops import AddTab, AppendRows, Op, SetCells
 from .sheetdata import CellValue, Scope, Snapshot, Tab
 from .templates import Template, parse_template
 
@@ -75,10 +75,11 @@ SIGNING_KEY = "signing_key"
 """The settings key of a public key that signs this log's checkpoints (one line each)."""
 
 
-def setting_values(snapshot: Snapshot, key: str) -> list[str]:
-    """Every value the settings tab holds under ``key``, in order, once each (a key a log
-    keeps several of, such as the logs it archives to or its signing keys)."""
-    tab = snapshot.tab(SETTINGS_TAB)
+def setting_values(snapshot: Snapshot, key: str, title: str = SETTINGS_TAB) -> list[str]:
+    """Every value the settings tab (or another tab of key-value lines, ``title``) holds
+    under ``key``, in order, once each (a key a log keeps several of, such as the logs it
+    archives to or its signing keys)."""
+    tab = snapshot.tab(title)
     if tab is None:
         return []
     found = [
@@ -91,10 +92,45 @@ def setting_values(snapshot: Snapshot, key: str) -> list[str]:
 
 def setting_op(snapshot: Snapshot, key: str, value: str) -> SetCells:
     """The write that adds the line ``key``, ``value`` under the settings tab's last line."""
-    tab = snapshot.tab(SETTINGS_TAB)
+    return SetCells(SETTINGS_TAB, _last_setting(snapshot) + 1, 0, ((key, value),))
+
+
+def _settings_lines(snapshot: Snapshot, title: str = SETTINGS_TAB) -> list[tuple[int, str]]:
+    """A key-value tab's data lines that name a key: (sheet row, key)."""
+    tab = snapshot.tab(title)
     rows = tab.rows if tab is not None else []
-    used = [n for n, row in enumerate(rows, start=1) if row and row[0] not in (None, "")]
-    return SetCells(SETTINGS_TAB, max(used, default=1) + 1, 0, ((key, value),))
+    return [
+        (number, str(row[0]).strip())
+        for number, row in enumerate(rows, start=1)
+        if number > 1 and row and row[0] not in (None, "")
+    ]
+
+
+def _last_setting(snapshot: Snapshot, title: str = SETTINGS_TAB) -> int:
+    """The sheet row of a key-value tab's last line (1: only the header)."""
+    return max((number for number, _ in _settings_lines(snapshot, title)), default=1)
+
+
+def settings_set_ops(
+    snapshot: Snapshot, values: Mapping[str, str], title: str = SETTINGS_TAB
+) -> list[Op]:
+    """The writes that make each key of ``values`` hold its value in a key-value tab (a
+    hidden one is made when ``snapshot`` saw none): a key it has is written over in its
+    (first) line, a new one in a line under the last."""
+    where: dict[str, int] = {}
+    for number, key in _settings_lines(snapshot, title):
+        where.setdefault(key, number)
+    free = _last_setting(snapshot, title)
+    ops: list[Op] = []
+    if not snapshot.exists(title):
+        ops.append(AddTab(title, SETTINGS_HEADER, hidden=True))
+    for key, value in values.items():
+        if key in where:
+            ops.append(SetCells(title, where[key], 1, ((value,),)))
+        else:
+            free += 1
+            ops.append(SetCells(title, free, 0, ((key, value),)))
+    return ops
 
 
 BASE_SCOPE = Scope.of(SETTINGS_TAB, probe=(LOG_TAB,))
@@ -128,6 +164,10 @@ def archive_tabs(snapshot: Snapshot) -> list[Tab]:
 ID_INDEX_TAB = "_sheetlog_ids"
 ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
 ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
+LEAVES_TAB = "_sheetlog_leaves"
+"""The hidden tab of the Merkle tree's leaves (``sheetlog.passes.tree``)."""
+TREE_TAB = "_sheetlog_tree"
+"""The hidden tab of the tree's state and latest checkpoint, key-value lines."""
 ID_INDEX_SCOPE = Scope.of(ID_INDEX_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
 """The index of archived Ticket IDs, and which archive tabs there are."""
 EVERY_TAB_SIZED = Scope(probe_prefixes=("",), sized=True)

@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..model.ops import AddTab, AppendRows, DeleteRowsIfUnchanged, Op, SetCells, comparable
@@ -49,6 +50,10 @@ from .archive_to import kept_elsewhere
 from .archive_to import title as elsewhere_title
 from .evidence import HASH_COLUMN, chain_head, chain_rows, parse_link
 from .provision import new_tab_ops
+from .tree import Seal, checkpoint_words
+
+if TYPE_CHECKING:
+    from ..model.signed_note import Checkpoint
 
 STAGING_TAB = "_sheetlog_moving"
 STAGING_EXTRA = ("Archive Tab", "Pass")
@@ -78,6 +83,8 @@ class ArchiveResult:
     finished: int = 0
     """Rows an interrupted pass had already written to their archive tab, which this
     pass took out of Log or the staging tab (``finished_line``)."""
+    checkpoint: Checkpoint | None = None
+    """The tree's checkpoint after the last write that added leaves."""
 
     @property
     def moved(self) -> int:
@@ -357,11 +364,13 @@ def finish_ops(
     template: Template,
     staged: list[Staged],
     done: Collection[str] = (),
+    seal: Seal | None = None,
 ) -> Finish:
     """Step 4: the ops that append staged rows that left Log to their archive tabs in
     ``destination`` (this workbook's snapshot, or the one given by ``--archive-to``).
     A staged row already in its archive tab, or in ``done`` (Ticket IDs another log this
-    one archives to holds), was archived by an interrupted pass: it counts as finished."""
+    one archives to holds), was archived by an interrupted pass: it counts as finished.
+    ``seal`` (the destination's tree) takes the appended rows as leaves."""
     found = Finish()
     in_log = tickets_in(snapshot.tab(LOG_TAB), template.roles.id)
     log_header = snapshot.tabs[LOG_TAB].header
@@ -393,6 +402,8 @@ def finish_ops(
         head = chain_head(existing) if existing is not None else None
         chained = chain_rows(template, header, ordered, head)
         found.ops.append(AppendRows(title, tuple(chained), after=last_row(existing)))
+        if seal is not None:
+            seal.add_rows(template, title, header, chained)
         at = header.index(template.roles.id)
         ids = [str(row[at]) if at < len(row) and row[at] is not None else "" for row in chained]
         index += id_index_rows(title, last_row(existing) + 1, ids)
@@ -424,6 +435,8 @@ def describe(result: ArchiveResult) -> str:
     if result.kept_changed:
         parts.append(f"kept {result.kept_changed} changed during the pass")
     parts += [f"chain head {tab}: {head}" for tab, head in sorted(result.heads.items())]
+    if result.checkpoint is not None:
+        parts.append(checkpoint_words(result.checkpoint))
     return "; ".join(parts)
 
 

@@ -35,7 +35,7 @@ ANON_PREFIX = "anon:"
 DIGEST_PREFIX = "sheetlog-digest/v1"
 
 
-def _text(value: CellValue) -> str:
+def hashed_text(value: CellValue) -> str:
     """A cell as the text the row hashes cover. Kept apart from ``cells.cell_text``: it does
     not strip, and any change to it would break ``verify`` on chains already written."""
     if value is None:
@@ -52,7 +52,7 @@ def _sha(text: str) -> str:
 def pii_digest(template: Template, header: Sequence[str], row: Sequence[CellValue]) -> str:
     """SHA-256 over the row's personal cells, by column name."""
     cells = {
-        name: _text(row[i] if i < len(row) else None)
+        name: hashed_text(row[i] if i < len(row) else None)
         for i, name in enumerate(header)
         if name in template.by_name and template.by_name[name].pii
     }
@@ -69,7 +69,7 @@ def row_hash(
 ) -> str:
     """The chain hash of one row: previous hash, sequence, PII digest, other cells."""
     cells = sorted(
-        (name, _text(row[i] if i < len(row) else None))
+        (name, hashed_text(row[i] if i < len(row) else None))
         for i, name in enumerate(header)
         if name
         and name != HASH_COLUMN
@@ -93,7 +93,7 @@ class Link:
 
 def parse_link(value: CellValue) -> Link | None:
     """The link in a Row Hash cell, or None when the cell is not one."""
-    parts = _text(value).split(":")
+    parts = hashed_text(value).split(":")
     if len(parts) != 3 or not parts[0].isdigit() or len(parts[1]) != 64 or len(parts[2]) != 64:
         return None
     return Link(int(parts[0]), parts[1], parts[2])
@@ -194,7 +194,7 @@ def _verify_tab(template: Template, tab: Tab, result: Verification) -> None:
     previous = 0  # the sequence of the row above
     for number, cells, link in rows:
         result.checked += 1
-        ticket = _text(cells[id_at] if id_at < len(cells) else None)
+        ticket = hashed_text(cells[id_at] if id_at < len(cells) else None)
 
         def report(problem: str, row: int = number, ticket: str = ticket) -> None:
             result.problems.append(ChainProblem(tab.title, row, ticket, problem))
@@ -232,7 +232,7 @@ def _pii_matches(
     """Personal cells match the digest; once retention anonymized the row, each one holds
     the row's own anonymized value (or stays empty, as retention leaves an empty cell)."""
     personal = [
-        (name, _text(cells[i] if i < len(cells) else None))
+        (name, hashed_text(cells[i] if i < len(cells) else None))
         for i, name in enumerate(header)
         if name in template.by_name and template.by_name[name].pii
     ]
