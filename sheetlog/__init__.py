@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .passes.archive import ArchiveResult
     from .passes.evidence import Verification
     from .passes.importfiles import read_records
+    from .passes.proofs import check_proof
     from .passes.queries import Followups, Found, LogStatus
     from .passes.record import Change, Record, Rejected
     from .passes.retention import RetentionResult
@@ -70,6 +71,7 @@ _LAZY = {
     "load_template": "model.templates",
     "open": "supportlog",
     "read_records": "passes.importfiles",
+    "check_proof": "passes.proofs",
     "rollup": "supportlog",
 }
 """Each public name not defined above, and the submodule that defines it."""
@@ -103,6 +105,7 @@ __all__ = [
     "UpdateResult",
     "ValidationReport",
     "Verification",
+    "check_proof",
     "create",
     "load_template",
     "open",

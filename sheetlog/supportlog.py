@@ -34,7 +34,15 @@ from .model.merkle import Frontier
 from .model.messages import MESSAGES_SCOPE, Message
 from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
 from .model.periods import Month
-from .model.sheetdata import CellValue, Scope, Snapshot, Stored, escape_unstorable, fit_cell
+from .model.sheetdata import (
+    CellValue,
+    Scope,
+    Snapshot,
+    Stored,
+    Tab,
+    escape_unstorable,
+    fit_cell,
+)
 from .model.templates import DEFAULT_TEMPLATE, Template, parse_template, template_text
 from .model.workbook import (
     ARCHIVE_PREFIX,
@@ -68,6 +76,7 @@ from .model.workbook import (
     require_settings,
     row_values,
     setting_op,
+    settings_set_ops,
 )
 from .passes.batching import batches
 from .passes.record import (
@@ -92,6 +101,7 @@ if TYPE_CHECKING:
     from .passes import queries
     from .passes.archive import ArchiveResult
     from .passes.evidence import Verification
+    from .passes.proofs import Proof
     from .passes.retention import RetentionResult
     from .passes.summary import MonthlySummary
     from .passes.timeline import Timeline
@@ -507,17 +517,22 @@ class SupportLog:
         op = elsewhere.record_op(snapshot, archive_to.location, self.location)
         return [op] if op is not None else []
 
-    def verify(self, against: str | None = None) -> Verification:
-        """Recompute every archive tab's Row Hash chain (one read); ``against`` is a digest
-        line taken earlier, whose chain heads must still be there unchanged."""
-        from .passes import evidence
+    def verify(self, against: str | None = None, since: str | None = None) -> Verification:
+        """Recompute every archive tab's Row Hash chain and the Merkle tree over the rows
+        (one read): each leaf against its row, the root against the latest checkpoint
+        and its signature. ``against`` is a digest line taken earlier, whose chain heads
+        must still be there unchanged; ``since``, a checkpoint kept earlier, of which
+        the tree must be an extension (a consistency proof)."""
+        from .passes import evidence, tree_verify
 
-        snapshot, settings = self.read(ARCHIVES_SCOPE)
+        scope = ARCHIVES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB)
+        snapshot, settings = self.read(scope)
         snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         result = evidence.verify(snapshot, settings.template)
-        if against:
-            for problem in evidence.check_digest(snapshot, against):
-                result.problems.append(evidence.ChainProblem("", 0, "", problem))
+        tree_verify.verify_tree(snapshot, settings.template, result)
+        found = evidence.check_digest(snapshot, against) if against else []
+        found += tree_verify.since(snapshot, since) if since else []
+        result.problems += [evidence.ChainProblem("", 0, "", problem) for problem in found]
         return result
 
     def retention(
@@ -533,19 +548,19 @@ class SupportLog:
         pass to these tabs (the ones a person confirmed after a dry run). An anonymized
         cell derives from its row's Row Hash, so ``verify`` checks it
         (``sheetlog.passes.evidence.anonymized``)."""
-        from .passes import retention
+        from .passes import retention, tree
 
         if action not in ("anonymize", "delete"):
             raise ConfigError("retention needs --anonymize or --delete")
         months = periods.parse_months(older_than)
         with self.backend.transaction():
-            snapshot, settings = self.read(ARCHIVES_SCOPE)
+            snapshot, settings = self.read(ARCHIVES_SCOPE | Scope.of(TREE_TAB))
             template = settings.template
             titles = retention.expired_tabs(snapshot, months, now or datetime.now(UTC), template)
             titles = [title for title in titles if only is None or title in only]
             result = retention.RetentionResult(action, titles, dry_run=dry_run)
             if action == "delete":
-                ops = retention.delete_ops(titles)
+                ops = retention.delete_ops(titles) + tree.deleted_ops(snapshot, titles)
             else:
                 ops, result.cells = retention.anonymize_ops(snapshot, template, titles)
             if ops and not dry_run:
@@ -1053,6 +1068,76 @@ class SupportLog:
             raise
         return signer.verifier
 
+    def checkpoint(self, signer: Signer | None = None) -> str:
+        """The latest checkpoint of the log's tree, as a note (one read). With ``signer``
+        (a key the log records), the tree's head is signed now and recorded: the way to
+        sign a tree sealed before the log had a key, or to sign it again with a new one."""
+        from .passes import tree
+
+        with self.backend.transaction():
+            snapshot, _ = self.read(Scope.of(TREE_TAB))
+            if signer is None:
+                note = tree.latest_note(snapshot)
+                if note is None:
+                    raise NotFoundError(f"{self.location}: {_NOTHING_SEALED}")
+                return note
+            seal = self._seal(snapshot, signer)
+            if not seal.tree.size:
+                raise NotFoundError(f"{self.location}: {_NOTHING_SEALED}")
+            checkpoint = seal.checkpoint(signer.name)
+            note = tree.sign(checkpoint, signer)
+            ops = settings_set_ops(snapshot, {tree.CHECKPOINT_SETTING: note}, TREE_TAB)
+            words = tree.checkpoint_words(checkpoint)
+            self.commit("checkpoint", ops, TREE_TAB, "", f"{words} signed by {signer.name}")
+        return note
+
+    def proof(self, ticket: str) -> Proof:
+        """The evidence of an archived ticket's row that checks offline (``check_proof``):
+        the row and its salt, its place in the tree, the audit path and the latest signed
+        checkpoint. Two reads (the tree, then the row's archive tab); refuses a row that
+        no longer matches its leaf, and a checkpoint not signed yet."""
+        from .passes import proofs, tree
+
+        snapshot, settings = self.read(Scope.of(LEAVES_TAB, TREE_TAB))
+        leaves, _ = tree.read_leaves(snapshot)
+        ordered = sorted(leaves, key=lambda leaf: leaf.row)
+        mine = [leaf for leaf in ordered if ticket_key(leaf.ticket) == ticket_key(ticket)]
+        if not mine:
+            raise NotFoundError(
+                f"{ticket} has no archived row in the tree of {self.location}: a proof covers"
+                " archived rows (sheetlog archive seals them)"
+            )
+        leaf = mine[-1]  # archived again later: the latest row
+        note = tree.latest_note(snapshot)
+        keys = tree.recorded_keys(snapshot)
+        if note is None or "\n\n" not in note or not keys:
+            raise ConfigError(
+                f"{self.location}: the latest checkpoint is not signed, so no one could check"
+                " a proof: run sheetlog keygen, then sheetlog checkpoint --signing-key KEY"
+            )
+        archived = self.read(Scope.of(leaf.tab))[0].tab(leaf.tab) or Tab(leaf.tab, [])
+        found = (
+            tree.leaf_of(settings.template, archived, cells, leaf)
+            for _, cells in data_rows(archived)
+        )
+        data = next((data for data in found if data is not None), None)
+        if data is None:
+            raise ConfigError(
+                f"{ticket}: its row in {leaf.tab} no longer matches its leaf {leaf.index}"
+                " (run sheetlog verify); no proof was made"
+            )
+        hashes = [entry.hash for entry in ordered]
+        try:
+            checkpoint = tree.opened(note, keys)
+        except ValueError as exc:
+            raise ConfigError(f"{self.location}: the latest checkpoint: {exc}") from None
+        if leaf.index >= checkpoint.size or checkpoint.size > len(hashes):
+            raise ConfigError(
+                f"{self.location}: the latest checkpoint ({checkpoint.size} leaves) does not"
+                f" cover leaf {leaf.index} of {len(hashes)}; run sheetlog verify"
+            )
+        return proofs.build(data, leaf.index, hashes[: checkpoint.size], note)
+
     def import_helpdesk(
         self,
         paths: Sequence[str | os.PathLike[str]],
@@ -1169,6 +1254,27 @@ def _statuses(snapshot: Snapshot, template: Template) -> dict[str, CellValue]:
         values = row_values(tab.header, cells)
         found.setdefault(ticket_key(values.get(roles.id)), values.get(roles.status))
     return found
+
+
+_NOTHING_SEALED = "no checkpoint yet: the first archive pass seals the archived rows"
+
+
+def read_signer(path: str | os.PathLike[str]) -> Signer:
+    """The signing key in a file ``keygen`` wrote; a clear error when it is not one."""
+    from .model.signed_note import Signer
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--signing-key {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        text = ""
+    try:
+        return Signer.parse(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"--signing-key {path}: {exc} (a file sheetlog keygen wrote: PRIVATE+KEY+...)"
+        ) from None
 
 
 def _key_name(location: str) -> str:

@@ -89,10 +89,13 @@ def test_a_deleted_row_is_caught(any_log: LogUnderTest) -> None:
     rows = archived(any_log, 4)
     tail = [tuple(r) for r in rows[3:]] + [tuple("" for _ in rows[0])]
     any_log.log.backend.write([SetCells(TAB, 3, 0, tuple(tail))])  # T-2 removed, rows moved up
-    assert problems(any_log) == [(3, "T-3", "row(s) 2 of this chain were deleted before it")]
+    assert problems(any_log) == [
+        (3, "T-3", "row(s) 2 of this chain were deleted before it"),
+        (0, "T-2", "leaf 1: its row is gone"),  # the tree names the row that went
+    ]
 
 
-def test_a_rebuilt_chain_passes_verify_but_not_the_stored_digest(any_log: LogUnderTest) -> None:
+def test_a_rebuilt_chain_fails_the_tree_and_the_stored_digest(any_log: LogUnderTest) -> None:
     rows = archived(any_log, 3)
     stored = digest_line(any_log.log.verify().heads)
     assert stored.startswith("sheetlog-digest/v1 2025-09@3 sha256:")
@@ -103,9 +106,16 @@ def test_a_rebuilt_chain_passes_verify_but_not_the_stored_digest(any_log: LogUnd
     forged[0][header.index("Issue Summary")] = "Customer withdrew the claim"
     rebuilt = chain_rows(load_template(), header, [tuple(r) for r in forged], None)
     any_log.log.backend.write([SetCells(TAB, 2, 0, tuple(rebuilt))])
-    assert problems(any_log) == []  # the chain alone cannot tell
+    rewritten = (
+        2,
+        "T-1",
+        "does not match its leaf 0: the row, or the leaf's salt or hash, changed since it"
+        " was sealed",
+    )
+    assert problems(any_log) == [rewritten]  # the chain alone cannot tell; its leaf can
     assert problems(any_log, against=stored) == [
-        (0, "", "the chains were rewritten since this digest was taken")
+        rewritten,
+        (0, "", "the chains were rewritten since this digest was taken"),
     ]
 
 
@@ -163,7 +173,7 @@ def test_verify_cli_exit_codes_and_digest(tmp_path: Path) -> None:
     runner = CliRunner()
     sheet = str(target.path)
     ok = runner.invoke(cli, ["verify", "--sheet", sheet])
-    assert ok.exit_code == 0 and "checked 2 archived rows: intact" in ok.output
+    assert ok.exit_code == 0 and "checked 2 archived rows and a tree of 2 leaves: intact" in ok.output
     digest = runner.invoke(cli, ["verify", "--digest", "--sheet", sheet]).output.strip()
     target.log.backend.write([SetCells(TAB, 2, 7, (("changed",),))])
     bad = runner.invoke(cli, ["verify", "--sheet", sheet, "--format", "json"])

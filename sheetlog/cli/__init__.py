@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import (
     append,
     archive,
+    checkpoint,
     export,
     find,
     followups,
@@ -19,6 +20,7 @@ from . import (
     init,
     keygen,
     message,
+    proof,
     retention,
     status,
     summary,
@@ -32,6 +34,7 @@ from .group import cli
 __all__ = [
     "append",
     "archive",
+    "checkpoint",
     "cli",
     "export",
     "find",
@@ -41,6 +44,7 @@ __all__ = [
     "keygen",
     "main",
     "message",
+    "proof",
     "retention",
     "status",
     "summary",

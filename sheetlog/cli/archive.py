@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 
-from .group import cli, emit_json, format_option, open_log, target_options
+from .group import cli, emit_json, format_option, open_log, signing_key_option, target_options
 from .params import AGE
 
 
@@ -25,6 +25,7 @@ from .params import AGE
     metavar="TARGET",
     help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
 )
+@signing_key_option
 @format_option
 def archive(
     sheet: str | None,
@@ -32,6 +33,7 @@ def archive(
     older_than: timedelta,
     dry_run: bool,
     archive_to: str | None,
+    signing_key: str | None,
     output: str,
 ) -> None:
     """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
@@ -40,21 +42,33 @@ def archive(
     while the pass runs; it goes on a later pass. Killed or run twice, every
     row still ends up exactly once in Log or in one archive tab.
 
+    Each archived row becomes a leaf of the log's Merkle tree, and the pass
+    records a checkpoint of the tree, signed with --signing-key once the log
+    has a key (sheetlog keygen).
+
     \b
     Examples:
       sheetlog archive --dry-run
       sheetlog archive --older-than 30d --sheet gsheet:<ID>
       sheetlog archive --format json
       sheetlog archive --archive-to archive-2025.xlsx
+      sheetlog archive --signing-key ~/.config/sheetlog/support.key
     """
     from ..render.text import count
+    from ..supportlog import read_signer
 
     destination = open_log(archive_to, credentials) if archive_to else None
     with open_log(sheet, credentials) as support_log:
-        result = support_log.archive(older_than=older_than, dry_run=dry_run, archive_to=destination)
+        result = support_log.archive(
+            older_than=older_than,
+            dry_run=dry_run,
+            archive_to=destination,
+            signer=read_signer(signing_key) if signing_key else None,
+        )
     if output == "json":
         emit_json({**result.to_dict(), "dry_run": dry_run})
         return
+
     verb = "would move" if dry_run else "moved"
     if result.finished:
         click.echo(result.finished_line)
@@ -64,3 +78,6 @@ def archive(
         f"{verb} {count(result.moved, 'row')}; kept in Log:"
         f" {result.kept_invalid} with validation errors, {result.kept_changed} changed meanwhile"
     )
+    if result.checkpoint is not None:
+        size = result.checkpoint.size
+        click.echo(f"checkpoint: the tree has {size} lea{'f' if size == 1 else 'ves'} now")

@@ -86,6 +86,18 @@ def format_option(command: F) -> F:
     )(command)
 
 
+def signing_key_option(command: F) -> F:
+    """``--signing-key``: the private key file that signs checkpoints (``keygen``)."""
+    return click.option(
+        "--signing-key",
+        "signing_key",
+        envvar="SHEETLOG_SIGNING_KEY",
+        type=click.Path(dir_okay=False),
+        help="The private key file sheetlog keygen wrote, to sign the tree's checkpoint"
+        " (needed once the log records a key). Default: $SHEETLOG_SIGNING_KEY.",
+    )(command)
+
+
 def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
     """The log at ``--sheet``; the library is imported here, when a command runs."""
     from ..supportlog import open as open_support_log

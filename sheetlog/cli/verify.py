@@ -15,26 +15,43 @@ from .group import cli, emit_json, format_option, open_log, target_options
 @click.option(
     "--against", metavar="LINE", help="A digest line stored earlier: prove nothing changed since."
 )
+@click.option(
+    "--since",
+    metavar="CHECKPOINT",
+    help="A checkpoint kept earlier (a file, or its text): prove the log only grew since.",
+)
 @format_option
 def verify(
-    sheet: str | None, credentials: str | None, digest: bool, against: str | None, output: str
+    sheet: str | None,
+    credentials: str | None,
+    digest: bool,
+    against: str | None,
+    since: str | None,
+    output: str,
 ) -> None:
-    """Recompute the Row Hash chains of the archive tabs; exit 1 if a row was
-    edited, deleted, inserted or reordered after archiving.
+    """Recompute the Row Hash chains of the archive tabs and the Merkle tree over
+    them; exit 1 if a row was edited, deleted, inserted or reordered after
+    archiving, or the tree or its signed checkpoint no longer match.
 
-    Someone with edit rights can rebuild a whole chain; a digest line stored
-    outside the spreadsheet (an email, a ticket) catches that with --against.
+    Someone with edit rights can rebuild a whole chain, or a whole tree; a
+    digest line or a checkpoint stored outside the spreadsheet (an email, a
+    ticket) catches that with --against or --since.
 
     \b
     Examples:
       sheetlog verify
       sheetlog verify --digest > digest-2025-11.txt
       sheetlog verify --against "$(cat digest-2025-11.txt)"
+      sheetlog verify --since checkpoint-2025-11.txt
     """
+    from pathlib import Path
+
     from ..passes.evidence import digest_line
 
+    if since is not None and "\n" not in since and Path(since).is_file():
+        since = Path(since).read_text(encoding="utf-8")
     with open_log(sheet, credentials) as support_log:
-        result = support_log.verify(against=against)
+        result = support_log.verify(against=against, since=since)
     if output == "json":
         emit_json(result.to_dict())
     elif digest:
@@ -46,6 +63,7 @@ def verify(
             )
             click.echo(f"{where}{problem.problem}")
         verdict = "intact" if result.ok else f"{len(result.problems)} problem(s)"
-        click.echo(f"checked {result.checked} archived rows: {verdict}")
+        tree = f" and a tree of {result.tree_size} leaves" if result.tree_size else ""
+        click.echo(f"checked {result.checked} archived rows{tree}: {verdict}")
     if not result.ok:
         raise SystemExit(1)

@@ -151,6 +151,8 @@ class Verification:
     checked: int = 0
     problems: list[ChainProblem] = field(default_factory=list)
     heads: dict[str, Link] = field(default_factory=dict)
+    tree_size: int = 0
+    """How many leaves the log's Merkle tree has (``sheetlog.passes.tree``)."""
 
     @property
     def ok(self) -> bool:
@@ -162,6 +164,7 @@ class Verification:
         return {
             "ok": self.ok,
             "checked": self.checked,
+            "tree_size": self.tree_size,
             "problems": [p.__dict__ for p in self.problems],
         }
 

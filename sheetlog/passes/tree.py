@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ..model.merkle import Frontier, leaf_hash
 from ..model.ops import AppendRows, Op
 from ..model.sheetdata import CellValue, Scope, Snapshot, Tab
-from ..model.signed_note import Checkpoint, Signer, Verifier
+from ..model.signed_note import Checkpoint, Signer, Verifier, open_note
 from ..model.templates import Template
 from ..model.workbook import (
     LEAVES_TAB,
@@ -45,6 +45,9 @@ LEAVES_HEADER = ("Leaf", "Tab", "Ticket ID", "Salt", "Hash")
 LEAVES_SCOPE = Scope.of(LEAVES_TAB)
 TREE_SETTING = "tree"
 """The line of the tree's state: ``<size> <frontier hashes, hex, comma-joined>``."""
+DELETED_SETTING = "deleted"
+"""The line of the archive tabs ``retention --delete`` removed, whose leaves stay in the
+tree without their rows (one title a line)."""
 CHECKPOINT_SETTING = "checkpoint"
 """The line of the latest checkpoint, as a note (signed when the log has a key)."""
 LEAF_VERSION = "sheetlog-leaf/v1"
@@ -133,16 +136,30 @@ def frontier(snapshot: Snapshot) -> Frontier | None:
     return Frontier(int(size), [bytes.fromhex(h) for h in hashes.split(",") if h])
 
 
-def row_leaf(
+def row_bytes(
     template: Template, title: str, header: Sequence[str], cells: Sequence[CellValue], salt: str
 ) -> bytes | None:
-    """The leaf hash of an archived row with ``salt``; None when it has no Row Hash link
+    """The leaf bytes of an archived row with ``salt``; None when it has no Row Hash link
     (typed in after archiving)."""
     at = list(header).index(HASH_COLUMN) if HASH_COLUMN in header else None
     link = parse_link(cells[at] if at is not None and at < len(cells) else None)
     if link is None:
         return None
-    return leaf_hash(salted(leaf_bytes(template, title, header, cells, link.pii), salt))
+    return salted(leaf_bytes(template, title, header, cells, link.pii), salt)
+
+
+def row_leaf(
+    template: Template, title: str, header: Sequence[str], cells: Sequence[CellValue], salt: str
+) -> bytes | None:
+    """The leaf hash of an archived row with ``salt`` (None: the row has no link)."""
+    data = row_bytes(template, title, header, cells, salt)
+    return leaf_hash(data) if data is not None else None
+
+
+def leaf_of(template: Template, tab: Tab, cells: Sequence[CellValue], leaf: Leaf) -> bytes | None:
+    """The bytes of ``leaf`` when the row ``cells`` of ``tab`` is its row, else None."""
+    data = row_bytes(template, tab.title, tab.header, cells, leaf.salt)
+    return data if data is not None and same_hash(leaf_hash(data), leaf.hash) else None
 
 
 @dataclass
@@ -203,9 +220,45 @@ def legacy_rows(snapshot: Snapshot) -> list[tuple[Tab, list[list[CellValue]]]]:
     return found
 
 
+def deleted_tabs(snapshot: Snapshot) -> set[str]:
+    """The archive tabs retention deleted (their leaves have no rows, by design)."""
+    return {
+        title
+        for value in setting_values(snapshot, DELETED_SETTING, TREE_TAB)
+        for title in value.split("\n")
+        if title
+    }
+
+
+def deleted_ops(snapshot: Snapshot, titles: Sequence[str]) -> list[Op]:
+    """The write that records ``titles`` as deleted by retention (when the tree has
+    leaves, which then stay without their rows)."""
+    if frontier(snapshot) is None:
+        return []
+    every = sorted(deleted_tabs(snapshot) | set(titles))
+    return settings_set_ops(snapshot, {DELETED_SETTING: "\n".join(every)}, TREE_TAB)
+
+
 def checkpoint_words(checkpoint: Checkpoint) -> str:
     """``checkpoint 12 <root base64>``: a checkpoint in an Audit line."""
     return f"checkpoint {checkpoint.size} {b64(checkpoint.root)}"
+
+
+def opened(note: str, keys: Sequence[Verifier]) -> Checkpoint:
+    """The checkpoint a note states, its signature checked against ``keys`` (the log's);
+    an unsigned note passes only when there are none. ValueError otherwise."""
+    text, _, signatures = note.partition("\n\n")
+    if not keys:
+        return Checkpoint.parse(text.rstrip("\n") + "\n\n")
+    if not signatures:
+        raise ValueError("it is not signed, and the log has a signing key")
+    failures = []
+    for key in keys:
+        try:
+            return Checkpoint.parse(open_note(note, key))
+        except ValueError as exc:
+            failures.append(str(exc))
+    raise ValueError("; ".join(dict.fromkeys(failures)))
 
 
 def sign(checkpoint: Checkpoint, signer: Signer | None) -> str:

@@ -1,0 +1,148 @@
+"""``verify`` of the Merkle tree: every leaf in order, its row unchanged, the root the
+latest checkpoint signed, and (``--since``) that the log only grew since a checkpoint
+someone kept."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model.merkle import consistency_proof, root, verify_consistency
+from ..model.sheetdata import Snapshot
+from ..model.templates import Template
+from ..model.workbook import LEAVES_TAB, data_rows, is_archive_title
+from .evidence import HASH_COLUMN, ChainProblem, Verification, hashed_text
+from .tree import (
+    Leaf,
+    b64,
+    deleted_tabs,
+    frontier,
+    latest_note,
+    opened,
+    read_leaves,
+    recorded_keys,
+    row_leaf,
+    same_hash,
+)
+
+
+def verify_tree(snapshot: Snapshot, template: Template, result: Verification) -> None:
+    """Add to ``result`` each way the tree no longer matches the log: leaves missing,
+    reordered or edited, rows changed since they were sealed (once the chain check has
+    not already named them), rows gone, a checkpoint that does not match or is not
+    signed by a key the log records."""
+    leaves, malformed = read_leaves(snapshot)
+    report = result.problems.append
+    for problem in malformed:
+        report(ChainProblem(LEAVES_TAB, 0, "", problem))
+    ordered = sorted(leaves, key=lambda leaf: leaf.row)
+    for place, leaf in enumerate(ordered):
+        if leaf.index != place:
+            why = f"leaf {leaf.index} stands where leaf {place} should: leaves were"
+            report(ChainProblem(LEAVES_TAB, leaf.row, leaf.ticket, f"{why} deleted or moved"))
+            break
+    hashes = [leaf.hash for leaf in ordered]
+    result.tree_size = len(hashes)
+    _check_state(snapshot, hashes, result)
+    _check_rows(snapshot, template, ordered, result)
+
+
+def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) -> None:
+    """The leaves hash to the root the tree's state and its latest checkpoint record."""
+    report = result.problems.append
+    try:
+        state = frontier(snapshot)
+    except ValueError as exc:
+        report(ChainProblem("", 0, "", str(exc)))
+        return
+    size = state.size if state is not None else 0
+    if size != len(hashes) or (state is not None and not same_hash(state.root(), root(hashes))):
+        report(
+            ChainProblem(
+                LEAVES_TAB, 0, "", f"the leaves do not hash to the tree of {size} last sealed"
+            )
+        )
+    note = latest_note(snapshot)
+    if note is None:
+        return
+    try:
+        checkpoint = opened(note, recorded_keys(snapshot))
+    except ValueError as exc:
+        report(ChainProblem("", 0, "", f"the latest checkpoint: {exc}"))
+        return
+    if checkpoint.size > len(hashes) or not same_hash(
+        checkpoint.root, root(hashes[: checkpoint.size])
+    ):
+        report(ChainProblem("", 0, "", "the leaves do not hash to the latest checkpoint's root"))
+
+
+def _check_rows(
+    snapshot: Snapshot, template: Template, leaves: list[Leaf], result: Verification
+) -> None:
+    """Each archived row with a chain link hashes to a leaf of its tab and Ticket ID."""
+    named = {(p.tab, p.row) for p in result.problems}
+    by_key: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
+    for leaf in leaves:
+        by_key[(leaf.tab, leaf.ticket)].append(leaf)
+    used: set[int] = set()
+    report = result.problems.append
+    for tab in snapshot.tabs.values():
+        if tab.elsewhere or not is_archive_title(tab.title) or HASH_COLUMN not in tab.header:
+            continue
+        header = tab.header
+        id_at = header.index(template.roles.id) if template.roles.id in header else 0
+        for number, cells in data_rows(tab):
+            ticket = hashed_text(cells[id_at] if id_at < len(cells) else None)
+            candidates = by_key.get((tab.title, ticket), [])
+            match = next(
+                (
+                    leaf
+                    for leaf in candidates
+                    if leaf.index not in used
+                    and (found := row_leaf(template, tab.title, header, cells, leaf.salt))
+                    and same_hash(found, leaf.hash)
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match.index)
+            elif (tab.title, number) not in named and leaves:
+                what = (
+                    f"does not match its leaf {candidates[0].index}: the row, or the leaf's"
+                    " salt or hash, changed since it was sealed"
+                    if candidates
+                    else "is not in the tree (archived rows are sealed by the pass)"
+                )
+                report(ChainProblem(tab.title, number, ticket, what))
+    gone = deleted_tabs(snapshot)
+    for leaf in leaves:
+        if leaf.index in used or leaf.tab in gone:
+            continue
+        if (leaf.tab, leaf.ticket) in {(p.tab, p.ticket_id) for p in result.problems}:
+            continue  # its row was named above
+        where = leaf.tab if snapshot.exists(leaf.tab) else f"{leaf.tab} (the tab is gone)"
+        report(ChainProblem(where, 0, leaf.ticket, f"leaf {leaf.index}: its row is gone"))
+
+
+def since(snapshot: Snapshot, note: str) -> list[str]:
+    """Why the log is not an extension of the checkpoint ``note`` (one kept elsewhere):
+    a signature that fails, fewer leaves, or a consistency proof from its tree to
+    today's that does not check. Empty when the log only grew."""
+    try:
+        text = note.replace("\r\n", "\n").strip("\n") + "\n"
+        checkpoint = opened(text, recorded_keys(snapshot))
+    except ValueError as exc:
+        return [f"--since: {exc}"]
+    leaves, _ = read_leaves(snapshot)
+    hashes = [leaf.hash for leaf in sorted(leaves, key=lambda leaf: leaf.row)]
+    if checkpoint.size > len(hashes):
+        return [
+            f"--since: the tree has {len(hashes)} leaves, fewer than the {checkpoint.size}"
+            " of the checkpoint: leaves were removed"
+        ]
+    proof = consistency_proof(checkpoint.size, hashes)
+    if not verify_consistency(checkpoint.size, len(hashes), proof, checkpoint.root, root(hashes)):
+        return [
+            f"--since: the log was rewritten since the checkpoint of {checkpoint.size} leaves"
+            f" (root {b64(checkpoint.root)}): its first {checkpoint.size} leaves hash otherwise"
+        ]
+    return []
