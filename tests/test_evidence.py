@@ -173,7 +173,8 @@ def test_verify_cli_exit_codes_and_digest(tmp_path: Path) -> None:
     runner = CliRunner()
     sheet = str(target.path)
     ok = runner.invoke(cli, ["verify", "--sheet", sheet])
-    assert ok.exit_code == 0 and "checked 2 archived rows and a tree of 2 leaves: intact" in ok.output
+    assert ok.exit_code == 0
+    assert "checked 2 archived rows and a tree of 2 leaves: intact" in ok.output
     digest = runner.invoke(cli, ["verify", "--digest", "--sheet", sheet]).output.strip()
     target.log.backend.write([SetCells(TAB, 2, 7, (("changed",),))])
     bad = runner.invoke(cli, ["verify", "--sheet", sheet, "--format", "json"])
