@@ -61,6 +61,7 @@ from .model.workbook import (
     SIGNING_KEY,
     SUMMARY_PREFIX,
     TREE_TAB,
+    UNSEALED_TAB,
     Settings,
     archived_ids_scope,
     audit_entry,
@@ -109,8 +110,9 @@ if TYPE_CHECKING:
     from .passes.validate import ValidationReport
 
 logger = logging.getLogger("sheetlog")
-MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,))
-"""Which Messages tabs there are: a line of any month lands in its tab in the same write."""
+MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,)) | Scope.of(probe=(UNSEALED_TAB,))
+"""Which Messages tabs there are (a line of any month lands in its tab in the same write),
+and whether the tab of leaves waiting to be sealed is there."""
 
 SEAL_PROBE = (ID_INDEX_TAB, LEAVES_TAB)
 """What a write that archives rows needs to know exists: the indexes it appends to."""
@@ -373,12 +375,11 @@ class SupportLog:
         # tabs themselves are read once the rows to move are known
         scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB, TREE_TAB) | ID_INDEX_SCOPE
         with self.backend.transaction():
-            snapshot, settings = self.read(scope)
-            if not dry_run:  # the rows archived before the tree existed join it first
-                if archive_to is None:
-                    self._seal_existing(settings.template, signer, snapshot)
-                else:
-                    archive_to._seal_existing(settings.template, signer)
+            snapshot, settings = self.read(scope | Scope.of(UNSEALED_TAB))
+            if not dry_run:  # timeline lines written since, earlier rows: sealed first
+                self._seal_waiting(settings.template, signer, snapshot)
+                if archive_to is not None:
+                    archive_to._seal_waiting(settings.template, signer, strict=False)
             snapshot = self._archived_ids(snapshot, settings, archive_to=archive_to)
             template = settings.template
             landed = self._landed(snapshot, template, archive_to)  # an interrupted pass's
@@ -440,9 +441,11 @@ class SupportLog:
             whole = elsewhere.joined(whole, theirs, location)
         return archiving.landed(snapshot, template, whole)
 
-    def _seal(self, snapshot: Snapshot, signer: Signer | None) -> Seal:
-        """This log's tree as ``snapshot`` (its settings) holds it, ready to take leaves.
-        Refuses a key the log does not record, and no key once it records one."""
+    def _seal(self, snapshot: Snapshot, signer: Signer | None, strict: bool = True) -> Seal:
+        """This log's tree as ``snapshot`` (its settings) holds it, ready to take leaves
+        and signed by ``signer``. Refuses a key the log does not record, and no key once
+        it records one; not ``strict`` (a log archived to), a log recording no key
+        keeps unsigned checkpoints."""
         from .passes import tree
 
         try:
@@ -455,53 +458,64 @@ class SupportLog:
                 f"{self.location} signs its checkpoints ({keys[0]}): give its private key"
                 " with --signing-key or $SHEETLOG_SIGNING_KEY; nothing was archived"
             )
+        if signer is not None and not keys and not strict:
+            signer = None
         if signer is not None and signer.verifier not in keys:
             raise ConfigError(
                 f"--signing-key: {signer.verifier} is not a key of {self.location}"
                 " (sheetlog keygen records one); nothing was archived"
             )
-        return tree.Seal(state if state is not None else Frontier())
+        return tree.Seal(state if state is not None else Frontier(), signer)
 
-    def _sealed_ops(
-        self, snapshot: Snapshot, seal: Seal, signer: Signer | None, result: ArchiveResult
-    ) -> list[Op]:
+    def _sealed_ops(self, snapshot: Snapshot, seal: Seal, result: ArchiveResult) -> list[Op]:
         """The writes that record ``seal``'s leaves and its checkpoint (none without
         leaves); the checkpoint goes to ``result`` and so to the Audit line."""
         from .passes import tree
 
         if not seal.leaves:
             return []
+        signer = seal.signer
         origin = signer.name if signer is not None else _key_name(self.location)
         checkpoint = seal.checkpoint(origin)
         result.checkpoint = checkpoint
         return seal.ops(snapshot, tree.sign(checkpoint, signer))
 
-    def _seal_existing(
-        self, template: Template, signer: Signer | None, snapshot: Snapshot | None = None
+    def _seal_waiting(
+        self,
+        template: Template,
+        signer: Signer | None,
+        snapshot: Snapshot | None = None,
+        strict: bool = True,
     ) -> int:
-        """Bring rows archived before this log had a tree into it, as leaves (once: a log
-        with a tree, or without archive tabs, costs one read, none given ``snapshot``, a
-        read of its settings that probed the archive tabs); returns how many."""
-        from .passes import tree
+        """Seal what waits for this log's tree, in one write: the timeline lines written
+        since the last pass, and (once) the rows archived before the log had a tree.
+        ``snapshot``: a read of the settings, the tree, the waiting leaves and which
+        archive tabs there are (without it, one read makes it); returns how many."""
+        from .passes import leaves, tree
         from .passes.archive import ArchiveResult
 
         with self.backend.transaction():
             if snapshot is None:
-                scope = Scope.of(SETTINGS_TAB, TREE_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))
-                snapshot = self.backend.read(scope)
-            seal = self._seal(snapshot, signer)
+                scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB)
+                snapshot = self.backend.read(scope | Scope(probe_prefixes=(ARCHIVE_PREFIX,)))
+            seal = self._seal(snapshot, signer, strict)
             titles = [t for t in [*snapshot.tabs, *snapshot.probed] if is_archive_title(t)]
-            if seal.tree.size or tree.frontier(snapshot) is not None or not titles:
+            earlier = titles if tree.frontier(snapshot) is None else []
+            waiting, _ = leaves.read_leaves(snapshot, UNSEALED_TAB)
+            if not (earlier or waiting):
                 return 0
-            scope = Scope.of(SETTINGS_TAB, TREE_TAB, *titles, probe=(LEAVES_TAB,))
+            scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, *earlier, probe=(LEAVES_TAB,))
             snapshot = self.backend.read(scope)
             for tab, rows in tree.legacy_rows(snapshot):
                 seal.add_rows(template, tab.title, tab.header, rows)
+            seal.add_unsealed(leaves.read_leaves(snapshot, UNSEALED_TAB)[0])
             result = ArchiveResult()
-            ops = self._sealed_ops(snapshot, seal, signer, result)
+            ops = self._sealed_ops(snapshot, seal, result)
             if ops:
                 assert result.checkpoint is not None
-                details = f"sealed {len(seal.leaves)} archived rows into the tree; " + (
+                what = [f"{len(seal.leaves) - len(seal.unsealed)} archived rows"] * bool(earlier)
+                what += [f"{len(seal.unsealed)} timeline lines"] * bool(seal.unsealed)
+                details = f"sealed {' and '.join(what)} into the tree; " + (
                     tree.checkpoint_words(result.checkpoint)
                 )
                 self.commit("archive", ops, LEAVES_TAB, str(len(seal.leaves)), details)
@@ -518,14 +532,15 @@ class SupportLog:
         return [op] if op is not None else []
 
     def verify(self, against: str | None = None, since: str | None = None) -> Verification:
-        """Recompute every archive tab's Row Hash chain and the Merkle tree over the rows
-        (one read): each leaf against its row, the root against the latest checkpoint
-        and its signature. ``against`` is a digest line taken earlier, whose chain heads
-        must still be there unchanged; ``since``, a checkpoint kept earlier, of which
-        the tree must be an extension (a consistency proof)."""
+        """Recompute every archive tab's Row Hash chain and the Merkle tree over archived
+        rows and timeline lines (one read): each leaf against its record, the root
+        against the latest checkpoint and its signature. ``against`` is a digest line
+        taken earlier, whose chain heads must still be there unchanged; ``since``, a
+        checkpoint kept earlier, of which the tree must be an extension (a consistency
+        proof)."""
         from .passes import evidence, tree_verify
 
-        scope = ARCHIVES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB)
+        scope = ARCHIVES_SCOPE | MESSAGES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB)
         snapshot, settings = self.read(scope)
         snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         result = evidence.verify(snapshot, settings.template)
@@ -621,7 +636,7 @@ class SupportLog:
         if archive_to is None:
             seal = self._seal(snapshot, signer)
             found = archiving.finish_ops(snapshot, snapshot, template, pending, done, seal)
-            found.ops += self._sealed_ops(snapshot, seal, signer, result)
+            found.ops += self._sealed_ops(snapshot, seal, result)
             result.add(found)
             # staging goes first: the same atomic write, but a local workbook frees its
             # rows before their archive copies are made
@@ -637,9 +652,9 @@ class SupportLog:
             titles = sorted({row.tab for row in pending})
             targets = Scope.of(*titles, SETTINGS_TAB, TREE_TAB, probe=(receipts_tab(), *SEAL_PROBE))
             elsewhere = archive_to.backend.read(targets)
-            seal = archive_to._seal(elsewhere, signer)
+            seal = archive_to._seal(elsewhere, signer, strict=False)
             found = archiving.finish_ops(snapshot, elsewhere, template, pending, done, seal)
-            found.ops += archive_to._sealed_ops(elsewhere, seal, signer, result)
+            found.ops += archive_to._sealed_ops(elsewhere, seal, result)
             result.add(found)
             details = f"from {self.location}: {archiving.describe(result)}"
             archive_to.commit("archive", found.ops, LOG_TAB, str(result.moved), details)
@@ -943,7 +958,8 @@ class SupportLog:
             if plan.changes:
                 details = f"{plan.ticket}: {describe_changes(plan.changes)}"
                 status = settings.template.roles.status  # the timeline records its changes
-                ops = [*plan.ops, *status_change_ops(plan.ticket, plan.changes, status, moment)]
+                timeline = status_change_ops(snapshot, plan.ticket, plan.changes, status, moment)
+                ops = [*plan.ops, *timeline]
                 self.commit("update", ops, LOG_TAB, f"{plan.ticket} (row {plan.row})", details)
         return UpdateResult(plan.ticket, plan.row, plan.changes, plan.values)
 
@@ -963,7 +979,7 @@ class SupportLog:
         come before the ticket's Contact Start; author and channel default to the
         ticket's Customer or Agent and Channel. An archived ticket takes messages too.
         One read and one write (and one more read to find an archived ticket's row)."""
-        from .passes.messages import message_op, plan_message, ticket_values
+        from .passes.messages import messages_ops, plan_message, ticket_values
 
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
@@ -978,7 +994,8 @@ class SupportLog:
             limit = self.backend.chars_per_cell
             line = plan_message(template, values, text, sender, at, moment, author, channel, limit)
             details = f"{line.kind} on {line.ticket} at {line.cells()[1]}"
-            self.commit("message", [message_op(line)], line.tab, line.ticket, details)
+            ops = messages_ops(snapshot, [line])
+            self.commit("message", ops, line.tab, line.ticket, details)
         return line
 
     def import_rows(
@@ -1096,12 +1113,15 @@ class SupportLog:
         the row and its salt, its place in the tree, the audit path and the latest signed
         checkpoint. Two reads (the tree, then the row's archive tab); refuses a row that
         no longer matches its leaf, and a checkpoint not signed yet."""
-        from .passes import proofs, tree
+        from .passes import leaves, proofs, tree
 
         snapshot, settings = self.read(Scope.of(LEAVES_TAB, TREE_TAB))
-        leaves, _ = tree.read_leaves(snapshot)
-        ordered = sorted(leaves, key=lambda leaf: leaf.row)
-        mine = [leaf for leaf in ordered if ticket_key(leaf.ticket) == ticket_key(ticket)]
+        ordered, _ = leaves.read_leaves(snapshot)
+        mine = [
+            leaf
+            for leaf in ordered
+            if is_archive_title(leaf.tab) and ticket_key(leaf.ticket) == ticket_key(ticket)
+        ]
         if not mine:
             raise NotFoundError(
                 f"{ticket} has no archived row in the tree of {self.location}: a proof covers"
@@ -1116,8 +1136,9 @@ class SupportLog:
                 " a proof: run sheetlog keygen, then sheetlog checkpoint --signing-key KEY"
             )
         archived = self.read(Scope.of(leaf.tab))[0].tab(leaf.tab) or Tab(leaf.tab, [])
+        pii = settings.template.pii_names
         found = (
-            tree.leaf_of(settings.template, archived, cells, leaf)
+            leaves.record_leaf(leaf.tab, archived.header, cells, leaf, pii)
             for _, cells in data_rows(archived)
         )
         data = next((data for data in found if data is not None), None)
@@ -1220,7 +1241,9 @@ class SupportLog:
                 ops += plan.ops
                 if key not in timed:  # when the helpdesk resolved it, if it says
                     when = timestamp_or_none(plan.values.get(roles.resolved)) or moment
-                    ops += status_change_ops(plan.ticket, plan.changes, roles.status, when)
+                    ops += status_change_ops(
+                        snapshot, plan.ticket, plan.changes, roles.status, when
+                    )
                 changed.append(plan.ticket)
                 notes.append(f"{plan.ticket}: {describe_changes(plan.changes)}")
             if ops:
@@ -1235,14 +1258,16 @@ class SupportLog:
 
         limit = self.backend.chars_per_cell
         lines = [storable(message, limit) for message in messages]  # before any write
-        months = Scope.of(*sorted({line.tab for line in lines}))
+        months = Scope.of(*sorted({line.tab for line in lines}), probe=(UNSEALED_TAB,))
         with self.backend.transaction():
             snapshot, _ = self.read(months)
             fresh = new_messages(snapshot, lines, tickets)
-            for part in batches(self.backend, fresh, messages_ops):
+            read = snapshot  # parts are sized with the ops as the first would write them
+            for part in batches(self.backend, fresh, lambda part: messages_ops(read, part)):
                 details = f"imported {len(part)} messages from {source}"
                 span = f"{part[0].ticket} … {part[-1].ticket}" if len(part) > 1 else part[0].ticket
-                self.commit("import", messages_ops(part), "Messages", span, details)
+                self.commit("import", messages_ops(snapshot, part), "Messages", span, details)
+                snapshot = snapshot.merged(Snapshot({UNSEALED_TAB: Tab(UNSEALED_TAB, [])}))
         return len(fresh)
 
 

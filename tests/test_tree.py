@@ -349,3 +349,32 @@ def test_cli_proof_round_trip(local_log: LogUnderTest, tmp_path: Path) -> None:
     assert "and a tree of 2 leaves: intact" in result.output
     result = runner.invoke(cli, ["checkpoint", "--format", "json", *sheet])
     assert '"tree_size": 2' in result.output and '"signed": true' in result.output
+
+
+def test_timeline_lines_wait_then_are_sealed_by_the_next_pass(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    signer = signed_log(any_log, tmp_path, 2)
+    seed(any_log, [entry("T-50", "Open")])
+    any_log.log.message("T-50", "Where is my parcel?", at="2025-09-01 10:00")
+    any_log.log.message("T-1", "Thanks, all good now", at="2025-09-05 10:00")  # archived
+    any_log.log.update("T-50", {"Status": "Pending"})
+    waiting = any_log.values("_sheetlog_unsealed")[1:]
+    assert [row[1] for row in waiting] == ["T-50", "T-1", "T-50"]
+    assert any_log.log.verify().ok  # lines not sealed yet are not problems
+    any_log.log.archive(now=NOW, signer=signer)
+    assert any_log.values("_sheetlog_unsealed")[1:] == []
+    result = any_log.log.verify()
+    assert result.ok and result.tree_size == 5
+    assert "sealed 3 timeline lines into the tree" in str(any_log.audit())
+    # a sealed line edited, another deleted: each named by its leaf
+    tab = "Messages 2025-09"
+    lines = any_log.values(tab)
+    at = next(i for i, row in enumerate(lines) if row[0] == "T-1") + 1
+    write(any_log, SetCells(tab, at, 5, (("Still waiting, please refund",),)))
+    found = problems(any_log)
+    assert any(p.startswith(f"{tab}|T-1|does not match its leaf 3") for p in found), found
+    write(any_log, SetCells(tab, at, 5, ((lines[at - 1][5],),)))
+    assert any_log.log.verify().ok
+    write(any_log, SetCells(tab, at, 0, (tuple("" for _ in lines[at - 1]),)))
+    assert any(f"{tab}|T-1|leaf 3: its row is gone" in p for p in problems(any_log))

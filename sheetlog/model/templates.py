@@ -230,6 +230,11 @@ class Template(BaseModel):
         return [c.name for c in self.columns]
 
     @cached_property
+    def pii_names(self) -> frozenset[str]:
+        """The names of the personal columns (``pii = true``)."""
+        return frozenset(c.name for c in self.columns if c.pii)
+
+    @cached_property
     def tz(self) -> ZoneInfo:
         """The timezone zone-less input is read in and months are cut in."""
         return ZoneInfo(self.timezone)

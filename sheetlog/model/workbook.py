@@ -133,6 +133,15 @@ def settings_set_ops(
     return ops
 
 
+def hidden_rows(
+    snapshot: Snapshot, title: str, header: tuple[str, ...], rows: tuple[tuple[CellValue, ...], ...]
+) -> list[Op]:
+    """Append ``rows`` to a hidden tab of sheetlog's own, made first when ``snapshot``
+    (which read or probed it) saw none."""
+    made = [] if snapshot.exists(title) else [AddTab(title, header, hidden=True)]
+    return [*made, AppendRows(title, rows)]
+
+
 BASE_SCOPE = Scope.of(SETTINGS_TAB, probe=(LOG_TAB,))
 """What every command reads: the settings, and whether there is a Log."""
 
@@ -166,6 +175,8 @@ ID_INDEX_HEADER = ("Archive tab", "First row", "Ticket IDs")
 ID_INDEX_CHARS = 30_000  # a cell of the index: under both xlsx's and Google's limit
 LEAVES_TAB = "_sheetlog_leaves"
 """The hidden tab of the Merkle tree's leaves (``sheetlog.passes.tree``)."""
+UNSEALED_TAB = "_sheetlog_unsealed"
+"""The hidden tab of leaves written with timeline lines, until a pass seals them."""
 TREE_TAB = "_sheetlog_tree"
 """The hidden tab of the tree's state and latest checkpoint, key-value lines."""
 ID_INDEX_SCOPE = Scope.of(ID_INDEX_TAB) | Scope(probe_prefixes=(ARCHIVE_PREFIX,))

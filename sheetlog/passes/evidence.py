@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -50,11 +50,16 @@ def _sha(text: str) -> str:
 
 
 def pii_digest(template: Template, header: Sequence[str], row: Sequence[CellValue]) -> str:
-    """SHA-256 over the row's personal cells, by column name."""
+    """SHA-256 over the row's personal cells (the template's ``pii`` columns)."""
+    return personal_digest(header, row, template.pii_names)
+
+
+def personal_digest(header: Sequence[str], row: Sequence[CellValue], names: Collection[str]) -> str:
+    """SHA-256 over the cells of the columns ``names``, by column name."""
     cells = {
         name: hashed_text(row[i] if i < len(row) else None)
         for i, name in enumerate(header)
-        if name in template.by_name and template.by_name[name].pii
+        if name in names
     }
     return _sha(json.dumps(sorted(cells.items()), ensure_ascii=False))
 
@@ -71,9 +76,7 @@ def row_hash(
     cells = sorted(
         (name, hashed_text(row[i] if i < len(row) else None))
         for i, name in enumerate(header)
-        if name
-        and name != HASH_COLUMN
-        and not (name in template.by_name and template.by_name[name].pii)
+        if name and name != HASH_COLUMN and name not in template.pii_names
     )
     body = json.dumps([prev, seq, pii, cells], ensure_ascii=False, separators=(",", ":"))
     return _sha(body)
@@ -237,7 +240,7 @@ def _pii_matches(
     personal = [
         (name, hashed_text(cells[i] if i < len(cells) else None))
         for i, name in enumerate(header)
-        if name in template.by_name and template.by_name[name].pii
+        if name in template.pii_names
     ]
     if any(value.startswith(ANON_PREFIX) for _, value in personal):
         return all(value in ("", anonymized(link.pii, name)) for name, value in personal)

@@ -35,6 +35,7 @@ from ..rules.cells import (
     ticket_key,
     timestamp_or_none,
 )
+from .leaves import unsealed_ops
 from .record import Change
 
 TEXT = Column(name="Text", kind=Kind.TEXT)
@@ -106,19 +107,15 @@ def status_change(ticket: str, old: CellValue, new: Stored, now: datetime) -> Me
 
 
 def status_change_ops(
-    ticket: str, changes: Sequence[Change], status: str, at: datetime
+    snapshot: Snapshot, ticket: str, changes: Sequence[Change], status: str, at: datetime
 ) -> list[Op]:
     """The timeline lines of the Status changes among an update's ``changes``."""
-    return [
-        message_op(status_change(ticket, change.old, change.new, at))
+    lines = [
+        status_change(ticket, change.old, change.new, at)
         for change in changes
         if change.column == status
     ]
-
-
-def message_op(message: Message) -> AppendRows:
-    """Append ``message`` to its month's Messages tab (created with its first line)."""
-    return AppendRows(message.tab, (message.cells(),), header=MESSAGES_HEADER)
+    return messages_ops(snapshot, lines) if lines else []
 
 
 def _text(column: Column, value: str, template: Template, limit: int) -> str:
@@ -182,9 +179,15 @@ def storable(message: Message, limit: int) -> Message:
     )
 
 
-def messages_ops(messages: Sequence[Message]) -> list[Op]:
-    """Append ``messages`` to their months' Messages tabs: one op a tab, oldest first."""
+def messages_ops(snapshot: Snapshot, messages: Sequence[Message]) -> list[Op]:
+    """Append ``messages`` to their months' Messages tabs (one op a tab, oldest first,
+    a tab made with its first line), and their leaves, to be sealed by the next pass
+    (``snapshot`` probed ``UNSEALED_TAB``)."""
+    ordered = sorted(messages, key=lambda m: m.at)
     by_tab: dict[str, list[tuple[str, ...]]] = {}
-    for message in sorted(messages, key=lambda m: m.at):
+    for message in ordered:
         by_tab.setdefault(message.tab, []).append(message.cells())
-    return [AppendRows(tab, tuple(rows), header=MESSAGES_HEADER) for tab, rows in by_tab.items()]
+    lines: list[Op] = [
+        AppendRows(tab, tuple(rows), header=MESSAGES_HEADER) for tab, rows in by_tab.items()
+    ]
+    return [*lines, *unsealed_ops(snapshot, ordered)]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..model.merkle import inclusion_proof, leaf_hash, verify_inclusion
 from ..model.signed_note import Checkpoint, Verifier, open_note
-from .tree import b64, split_leaf
+from .leaves import split_leaf
+from .tree import b64
 
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
 PROOF_SUFFIX = ".tlog-proof"

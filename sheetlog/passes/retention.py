@@ -73,11 +73,7 @@ def anonymize_ops(
     ops: list[Op] = []
     for title in titles:
         tab = snapshot.tabs[title]
-        personal = [
-            i
-            for i, name in enumerate(tab.header)
-            if name in template.by_name and template.by_name[name].pii
-        ]
+        personal = [i for i, name in enumerate(tab.header) if name in template.pii_names]
         for number, cells in data_rows(tab):
             pii = row_pii(template, tab.header, cells)
             for col in personal:

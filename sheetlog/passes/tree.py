@@ -1,48 +1,39 @@
-"""The Merkle tree over the record: every archived row is a leaf of one RFC 6962 tree
-per log, sealed by the pass that archives it, and each pass that adds leaves records a
-checkpoint (origin, size, root) signed with the log's key.
+"""The Merkle tree over the record: every archived row and every timeline line is a leaf
+of one RFC 6962 tree per log, sealed by the archive pass, and each write that adds
+leaves records a checkpoint (origin, size, root) signed with the log's key.
 
-A leaf is the row's canonical serialization and a random salt::
-
-    {"cells":{<column>:<text>,...},"personal":"<hex>","tab":"<title>","v":"sheetlog-leaf/v1"}
-    \\n<32 hex digits of salt>
-
-``cells`` holds every cell but the personal ones and Row Hash, as the chain hashes them;
-``personal`` is the PII digest of the row's Row Hash, so anonymizing keeps every leaf (and
-every proof) valid. The salt keeps a proof's sibling hashes from confirming a guess of
-another row. The hidden ``_sheetlog_leaves`` tab holds, per leaf, its index, tab, Ticket
-ID, salt and hash: a proof reads it, never the archive tabs; a pass appends to it and
-updates the hidden ``_sheetlog_tree`` tab (the tree's size, frontier and latest
-checkpoint), so sealing costs what it adds.
+What a leaf is: ``sheetlog.passes.leaves``. The hidden ``_sheetlog_leaves`` tab holds
+every leaf: a proof reads it, never the archive tabs; a pass appends to it and updates
+the hidden ``_sheetlog_tree`` tab (the tree's size, frontier and latest checkpoint), so
+sealing costs what it adds.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
-import json
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model.merkle import Frontier, leaf_hash
-from ..model.ops import AppendRows, Op
-from ..model.sheetdata import CellValue, Scope, Snapshot, Tab
+from ..model.ops import DeleteRowsIfUnchanged, Op
+from ..model.sheetdata import CellValue, Snapshot, Tab
 from ..model.signed_note import Checkpoint, Signer, Verifier, open_note
 from ..model.templates import Template
 from ..model.workbook import (
     LEAVES_TAB,
     SIGNING_KEY,
     TREE_TAB,
+    UNSEALED_TAB,
     data_rows,
+    hidden_rows,
     is_archive_title,
     setting_values,
     settings_set_ops,
 )
 from .evidence import HASH_COLUMN, hashed_text, parse_link
+from .leaves import LEAVES_HEADER, Leaf, new_salt, record_bytes
 
-LEAVES_HEADER = ("Leaf", "Tab", "Ticket ID", "Salt", "Hash")
-LEAVES_SCOPE = Scope.of(LEAVES_TAB)
 TREE_SETTING = "tree"
 """The line of the tree's state: ``<size> <frontier hashes, hex, comma-joined>``."""
 DELETED_SETTING = "deleted"
@@ -50,78 +41,6 @@ DELETED_SETTING = "deleted"
 tree without their rows (one title a line)."""
 CHECKPOINT_SETTING = "checkpoint"
 """The line of the latest checkpoint, as a note (signed when the log has a key)."""
-LEAF_VERSION = "sheetlog-leaf/v1"
-SALT_BYTES = 16
-
-
-def leaf_bytes(
-    template: Template, title: str, header: Sequence[str], cells: Sequence[CellValue], pii: str
-) -> bytes:
-    """A row's canonical serialization (without its salt)."""
-    values = {
-        name: hashed_text(cells[i] if i < len(cells) else None)
-        for i, name in enumerate(header)
-        if name
-        and name != HASH_COLUMN
-        and not (name in template.by_name and template.by_name[name].pii)
-    }
-    document = {"cells": values, "personal": pii, "tab": title, "v": LEAF_VERSION}
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.encode("utf-8")
-
-
-def salted(data: bytes, salt: str) -> bytes:
-    """A leaf's bytes: the serialization, a newline, the salt's hex."""
-    return data + b"\n" + salt.encode("ascii")
-
-
-def split_leaf(leaf: bytes) -> tuple[dict[str, object], str]:
-    """A leaf's serialization (parsed) and salt; ValueError when it is not a leaf."""
-    data, sep, salt = leaf.rpartition(b"\n")
-    try:
-        document = json.loads(data.decode("utf-8")) if sep else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError("not a sheetlog leaf") from exc
-    if not isinstance(document, dict) or document.get("v") != LEAF_VERSION:
-        raise ValueError("not a sheetlog leaf")
-    return document, salt.decode("ascii", "replace")
-
-
-@dataclass(frozen=True)
-class Leaf:
-    """One line of the leaves tab."""
-
-    index: int
-    tab: str
-    ticket: str
-    salt: str
-    hash: bytes
-    row: int = 0
-    """The leaves tab's sheet row that holds it (0: not yet written)."""
-
-    def cells(self) -> tuple[CellValue, ...]:
-        """Its line of the leaves tab."""
-        return (self.index, self.tab, self.ticket, self.salt, self.hash.hex())
-
-
-def read_leaves(snapshot: Snapshot) -> tuple[list[Leaf], list[str]]:
-    """The leaves tab's lines, and each line that is not a leaf (named by its row)."""
-    tab = snapshot.tab(LEAVES_TAB)
-    leaves: list[Leaf] = []
-    problems: list[str] = []
-    if tab is None:
-        return leaves, problems
-    for number, cells in data_rows(tab):
-        text = [hashed_text(c) for c in (*cells, *[None] * len(LEAVES_HEADER))][:5]
-        try:
-            digest = bytes.fromhex(text[4])
-            if len(digest) != 32 or not text[0].isdigit():
-                raise ValueError
-        except ValueError:
-            problems.append(f"{LEAVES_TAB} row {number} is not a leaf (edited?)")
-            continue
-        leaves.append(Leaf(int(text[0]), text[1], text[2], text[3], digest, number))
-    return leaves, problems
 
 
 def frontier(snapshot: Snapshot) -> Frontier | None:
@@ -136,38 +55,16 @@ def frontier(snapshot: Snapshot) -> Frontier | None:
     return Frontier(int(size), [bytes.fromhex(h) for h in hashes.split(",") if h])
 
 
-def row_bytes(
-    template: Template, title: str, header: Sequence[str], cells: Sequence[CellValue], salt: str
-) -> bytes | None:
-    """The leaf bytes of an archived row with ``salt``; None when it has no Row Hash link
-    (typed in after archiving)."""
-    at = list(header).index(HASH_COLUMN) if HASH_COLUMN in header else None
-    link = parse_link(cells[at] if at is not None and at < len(cells) else None)
-    if link is None:
-        return None
-    return salted(leaf_bytes(template, title, header, cells, link.pii), salt)
-
-
-def row_leaf(
-    template: Template, title: str, header: Sequence[str], cells: Sequence[CellValue], salt: str
-) -> bytes | None:
-    """The leaf hash of an archived row with ``salt`` (None: the row has no link)."""
-    data = row_bytes(template, title, header, cells, salt)
-    return leaf_hash(data) if data is not None else None
-
-
-def leaf_of(template: Template, tab: Tab, cells: Sequence[CellValue], leaf: Leaf) -> bytes | None:
-    """The bytes of ``leaf`` when the row ``cells`` of ``tab`` is its row, else None."""
-    data = row_bytes(template, tab.title, tab.header, cells, leaf.salt)
-    return data if data is not None and same_hash(leaf_hash(data), leaf.hash) else None
-
-
 @dataclass
 class Seal:
     """Leaves one write adds to the tree, and the tree's state after them."""
 
     tree: Frontier
+    signer: Signer | None = None
+    """The key that signs the checkpoint (None: the log has none yet)."""
     leaves: list[Leaf] = field(default_factory=list)
+    unsealed: list[Leaf] = field(default_factory=list)
+    """Waiting leaves (of timeline lines) this write seals and takes off their tab."""
 
     def add_rows(
         self,
@@ -179,27 +76,42 @@ class Seal:
         """Seal archived rows (each with its Row Hash link) of tab ``title``."""
         id_at = list(header).index(template.roles.id) if template.roles.id in header else 0
         for cells in rows:
-            salt = secrets.token_hex(SALT_BYTES)
-            digest = row_leaf(template, title, header, cells, salt)
-            if digest is None:
+            leaf = Leaf(self.tree.size, title, "", new_salt(), b"")
+            data = record_bytes(title, header, cells, leaf, template.pii_names)
+            if data is None:
                 continue
             ticket = hashed_text(cells[id_at] if id_at < len(cells) else None)
-            self.leaves.append(Leaf(self.tree.size, title, ticket, salt, digest))
-            self.tree.add(digest)
+            self._add(replace(leaf, ticket=ticket, hash=leaf_hash(data)))
+
+    def add_unsealed(self, waiting: Sequence[Leaf]) -> None:
+        """Seal leaves written with timeline lines, in the order they were written."""
+        for leaf in waiting:
+            self._add(replace(leaf, index=self.tree.size, row=0))
+        self.unsealed += waiting
+
+    def _add(self, leaf: Leaf) -> None:
+        self.leaves.append(leaf)
+        self.tree.add(leaf.hash)
 
     def checkpoint(self, origin: str) -> Checkpoint:
         """The checkpoint of the tree with these leaves."""
         return Checkpoint(origin, self.tree.size, self.tree.root())
 
     def ops(self, snapshot: Snapshot, note: str) -> list[Op]:
-        """The writes: the leaves, the tree's new state, the checkpoint ``note``."""
+        """The writes: the leaves, the waiting ones taken off their tab (those still as
+        read), the tree's new state, the checkpoint ``note``."""
         if not self.leaves:
             return []
         state = f"{self.tree.size} {','.join(h.hex() for h in self.tree.hashes)}"
-        return [
-            AppendRows(LEAVES_TAB, tuple(leaf.cells() for leaf in self.leaves), LEAVES_HEADER),
-            *settings_set_ops(snapshot, {TREE_SETTING: state, CHECKPOINT_SETTING: note}, TREE_TAB),
-        ]
+        rows = tuple(leaf.cells() for leaf in self.leaves)
+        ops = hidden_rows(snapshot, LEAVES_TAB, LEAVES_HEADER, rows)
+        if self.unsealed:
+            waiting = snapshot.tabs[UNSEALED_TAB]
+            cells = tuple(leaf.cells() for leaf in self.unsealed)
+            at = tuple(leaf.row for leaf in self.unsealed)
+            ops.append(DeleteRowsIfUnchanged(UNSEALED_TAB, cells, at, len(waiting.rows)))
+        values = {TREE_SETTING: state, CHECKPOINT_SETTING: note}
+        return [*ops, *settings_set_ops(snapshot, values, TREE_TAB)]
 
 
 def legacy_rows(snapshot: Snapshot) -> list[tuple[Tab, list[list[CellValue]]]]:

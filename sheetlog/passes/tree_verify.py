@@ -11,18 +11,8 @@ from ..model.sheetdata import Snapshot
 from ..model.templates import Template
 from ..model.workbook import LEAVES_TAB, data_rows, is_archive_title
 from .evidence import HASH_COLUMN, ChainProblem, Verification, hashed_text
-from .tree import (
-    Leaf,
-    b64,
-    deleted_tabs,
-    frontier,
-    latest_note,
-    opened,
-    read_leaves,
-    recorded_keys,
-    row_leaf,
-    same_hash,
-)
+from .leaves import Leaf, is_messages_title, read_leaves, record_leaf
+from .tree import b64, deleted_tabs, frontier, latest_note, opened, recorded_keys, same_hash
 
 
 def verify_tree(snapshot: Snapshot, template: Template, result: Verification) -> None:
@@ -78,18 +68,22 @@ def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) 
 def _check_rows(
     snapshot: Snapshot, template: Template, leaves: list[Leaf], result: Verification
 ) -> None:
-    """Each archived row with a chain link hashes to a leaf of its tab and Ticket ID."""
+    """Each archived row with a chain link, and each timeline line sealed, hashes to a
+    leaf of its tab and Ticket ID; each leaf has its record."""
     named = {(p.tab, p.row) for p in result.problems}
     by_key: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
     for leaf in leaves:
         by_key[(leaf.tab, leaf.ticket)].append(leaf)
     used: set[int] = set()
     report = result.problems.append
+    pii = template.pii_names
     for tab in snapshot.tabs.values():
-        if tab.elsewhere or not is_archive_title(tab.title) or HASH_COLUMN not in tab.header:
+        archived = is_archive_title(tab.title) and HASH_COLUMN in tab.header
+        if tab.elsewhere or not (archived or is_messages_title(tab.title)):
             continue
         header = tab.header
-        id_at = header.index(template.roles.id) if template.roles.id in header else 0
+        id_column = template.roles.id if archived else "Ticket ID"
+        id_at = header.index(id_column) if id_column in header else 0
         for number, cells in data_rows(tab):
             ticket = hashed_text(cells[id_at] if id_at < len(cells) else None)
             candidates = by_key.get((tab.title, ticket), [])
@@ -98,13 +92,14 @@ def _check_rows(
                     leaf
                     for leaf in candidates
                     if leaf.index not in used
-                    and (found := row_leaf(template, tab.title, header, cells, leaf.salt))
-                    and same_hash(found, leaf.hash)
+                    and record_leaf(tab.title, header, cells, leaf, pii) is not None
                 ),
                 None,
             )
             if match is not None:
                 used.add(match.index)
+            elif not archived and not candidates:
+                continue  # a line written since the last pass: its leaf waits to be sealed
             elif (tab.title, number) not in named and leaves:
                 what = (
                     f"does not match its leaf {candidates[0].index}: the row, or the leaf's"
