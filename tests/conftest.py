@@ -18,7 +18,7 @@ from sheetlog.model.sheetdata import Scope
 from sheetlog.model.workbook import AUDIT_HEADER
 from tests.fakesheets import FakeSheets
 
-pytest_plugins = ("tests.office",)  # the soffice fixture
+pytest_plugins = ("tests.office", "tests.tsa")  # the soffice and tsa fixtures
 
 
 @pytest.fixture(autouse=True)
