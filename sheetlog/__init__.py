@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .model.templates import Column, Kind, Template, load_template
     from .passes.archive import ArchiveResult
     from .passes.evidence import Verification
+    from .passes.forget import ForgetResult
     from .passes.importfiles import read_records
     from .passes.proofs import check_proof
     from .passes.queries import Followups, Found, LogStatus
@@ -53,6 +54,7 @@ _LAZY = {
     "Change": "passes.record",
     "Column": "model.templates",
     "Followups": "passes.queries",
+    "ForgetResult": "passes.forget",
     "Found": "passes.queries",
     "ImportResult": "supportlog",
     "InitResult": "supportlog",
@@ -84,6 +86,7 @@ __all__ = [
     "Column",
     "ConfigError",
     "Followups",
+    "ForgetResult",
     "Found",
     "ImportResult",
     "InitResult",

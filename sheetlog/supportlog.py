@@ -8,11 +8,12 @@ loads pandas, gspread or google-auth.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +37,7 @@ from .model.ops import AppendRows, DeleteTab, Op, refuse_merged
 from .model.periods import Month
 from .model.sheetdata import (
     CellValue,
+    Link,
     Scope,
     Snapshot,
     Stored,
@@ -77,6 +79,7 @@ from .model.workbook import (
     require_settings,
     row_values,
     setting_op,
+    setting_values,
     settings_set_ops,
 )
 from .passes.batching import batches
@@ -101,12 +104,14 @@ if TYPE_CHECKING:
     from .passes import archive as archiving
     from .passes import queries
     from .passes.archive import ArchiveResult
-    from .passes.evidence import Verification
+    from .passes.casefile import CaseFile
+    from .passes.evidence import ChainProblem, Verification
+    from .passes.forget import ForgetResult
     from .passes.proofs import Proof
     from .passes.retention import RetentionResult
     from .passes.summary import MonthlySummary
     from .passes.timeline import Timeline
-    from .passes.tree import Seal
+    from .passes.tree import Recorded, Seal, Sealing
     from .passes.validate import ValidationReport
 
 logger = logging.getLogger("sheetlog")
@@ -350,6 +355,7 @@ class SupportLog:
         now: datetime | None = None,
         archive_to: SupportLog | None = None,
         signer: Signer | None = None,
+        tsa: str | None = None,
     ) -> ArchiveResult:
         """Move closed rows resolved before ``now - older_than`` into ``Archive YYYY-MM`` tabs.
 
@@ -364,11 +370,14 @@ class SupportLog:
         Log rows may not sit under merged cells while rows move (refused, naming them).
         Each row archived becomes a leaf of the log's Merkle tree in the same write, and
         each write that adds leaves records a checkpoint signed by ``signer`` (required
-        once ``keygen`` recorded a key; see ``sheetlog.passes.tree``). The first pass
-        brings rows archived before the tree existed into it.
+        once ``keygen`` recorded a key; see ``sheetlog.passes.tree``) and, with ``tsa``
+        (a Time-Stamping Authority's URL), timestamped by it (one request a checkpoint).
+        The first pass brings rows archived before the tree existed into it.
         """
         from .passes import archive as archiving
+        from .passes.tree import Sealing
 
+        sealing = Sealing(signer, tsa)
         age = periods.parse_age(older_than)
         moment = now or datetime.now(UTC)
         # the archived Ticket IDs (rows repeating one are kept back as errors); the target
@@ -377,9 +386,9 @@ class SupportLog:
         with self.backend.transaction():
             snapshot, settings = self.read(scope | Scope.of(UNSEALED_TAB))
             if not dry_run:  # timeline lines written since, earlier rows: sealed first
-                self._seal_waiting(settings.template, signer, snapshot)
+                self._seal_waiting(settings.template, sealing, snapshot)
                 if archive_to is not None:
-                    archive_to._seal_waiting(settings.template, signer, strict=False)
+                    archive_to._seal_waiting(settings.template, sealing, strict=False)
             snapshot = self._archived_ids(snapshot, settings, archive_to=archive_to)
             template = settings.template
             landed = self._landed(snapshot, template, archive_to)  # an interrupted pass's
@@ -416,7 +425,7 @@ class SupportLog:
                 pending = archiving.staged_rows(snapshot, template)
                 if pending:
                     self._finish_archive(
-                        snapshot, template, pending, result, archive_to, done, signer
+                        snapshot, template, pending, result, archive_to, done, sealing
                     )
                     # Log is as the stage's read left it; the next batch reads its targets
                     snapshot = snapshot.without(archiving.STAGING_TAB)
@@ -441,13 +450,14 @@ class SupportLog:
             whole = elsewhere.joined(whole, theirs, location)
         return archiving.landed(snapshot, template, whole)
 
-    def _seal(self, snapshot: Snapshot, signer: Signer | None, strict: bool = True) -> Seal:
+    def _seal(self, snapshot: Snapshot, sealing: Sealing, strict: bool = True) -> Seal:
         """This log's tree as ``snapshot`` (its settings) holds it, ready to take leaves
-        and signed by ``signer``. Refuses a key the log does not record, and no key once
-        it records one; not ``strict`` (a log archived to), a log recording no key
+        and sealed as ``sealing`` says. Refuses a key the log does not record, and no key
+        once it records one; not ``strict`` (a log archived to), a log recording no key
         keeps unsigned checkpoints."""
         from .passes import tree
 
+        signer = sealing.signer
         try:
             state = tree.frontier(snapshot)
         except ValueError as exc:
@@ -465,7 +475,8 @@ class SupportLog:
                 f"--signing-key: {signer.verifier} is not a key of {self.location}"
                 " (sheetlog keygen records one); nothing was archived"
             )
-        return tree.Seal(state if state is not None else Frontier(), signer)
+        kept = replace(sealing, signer=signer)
+        return tree.Seal(state if state is not None else Frontier(), kept)
 
     def _sealed_ops(self, snapshot: Snapshot, seal: Seal, result: ArchiveResult) -> list[Op]:
         """The writes that record ``seal``'s leaves and its checkpoint (none without
@@ -474,16 +485,16 @@ class SupportLog:
 
         if not seal.leaves:
             return []
-        signer = seal.signer
+        signer, tsa = seal.sealing.signer, seal.sealing.tsa
         origin = signer.name if signer is not None else _key_name(self.location)
         checkpoint = seal.checkpoint(origin)
         result.checkpoint = checkpoint
-        return seal.ops(snapshot, tree.sign(checkpoint, signer))
+        return seal.ops(snapshot, tree.checkpoint_lines(tree.sign(checkpoint, signer), tsa))
 
     def _seal_waiting(
         self,
         template: Template,
-        signer: Signer | None,
+        sealing: Sealing,
         snapshot: Snapshot | None = None,
         strict: bool = True,
     ) -> int:
@@ -498,7 +509,7 @@ class SupportLog:
             if snapshot is None:
                 scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB)
                 snapshot = self.backend.read(scope | Scope(probe_prefixes=(ARCHIVE_PREFIX,)))
-            seal = self._seal(snapshot, signer, strict)
+            seal = self._seal(snapshot, sealing, strict)
             titles = [t for t in [*snapshot.tabs, *snapshot.probed] if is_archive_title(t)]
             earlier = titles if tree.frontier(snapshot) is None else []
             waiting, _ = leaves.read_leaves(snapshot, UNSEALED_TAB)
@@ -545,10 +556,23 @@ class SupportLog:
         snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
         result = evidence.verify(snapshot, settings.template)
         tree_verify.verify_tree(snapshot, settings.template, result)
+        result.problems += self._attachment_problems(snapshot)
         found = evidence.check_digest(snapshot, against) if against else []
         found += tree_verify.since(snapshot, since) if since else []
         result.problems += [evidence.ChainProblem("", 0, "", problem) for problem in found]
         return result
+
+    def _attachment_problems(self, snapshot: Snapshot) -> list[ChainProblem]:
+        """Each file a timeline line attached that is no longer kept as it was sealed
+        (every kept file hashed again: one listing on Google, each file read locally)."""
+        from .passes import attachments
+
+        refs = attachments.referenced(snapshot)
+        if not refs:
+            return []
+        kept = setting_values(snapshot, attachments.FOLDER_SETTING)
+        stored = self.backend.stored_attachments(kept[0]) if kept else {}
+        return attachments.problems(refs, stored)
 
     def retention(
         self,
@@ -582,6 +606,39 @@ class SupportLog:
                 details = f"{action} {', '.join(titles)} (older than {months}m)"
                 self.commit("retention", ops, ", ".join(titles), str(result.cells), details)
         return result
+
+    def forget(self, customer: str, dry_run: bool = False) -> ForgetResult:
+        """Erase one customer: anonymize the personal cells of every row whose customer
+        cell is ``customer`` (stripped, ignoring case) in Log and the archive tabs, and the
+        Author of their tickets' timeline lines that ``customer`` wrote, with values derived
+        from what the Row Hash chain and the tree commit to: ``verify`` and proofs made
+        before still pass (``sheetlog.passes.forget``). NotFoundError when no row has it.
+
+        One read (Log, the archive and Messages tabs), plus one of each log this one
+        archives to; one atomic write with an Audit line that names no customer (first,
+        one in each of those logs that holds their rows: a rerun finishes a failed one).
+        """
+        from .passes import forget
+
+        with self.backend.transaction(), ExitStack() as others:
+            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | MESSAGES_SCOPE)
+            logs = {other.location: other for other in self._archive_logs(snapshot)}
+            for other in logs.values():  # held until their writes, as this one is
+                others.enter_context(other.backend.transaction())
+            snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
+            plan = forget.plan(snapshot, settings.template, customer)
+            plan.result.dry_run = dry_run
+            if dry_run:
+                return plan.result
+            mine = plan.ops.pop("", [])
+            for location, ops in plan.ops.items():
+                theirs = ", ".join(sorted({op.tab for op in ops}))
+                details = f"forgot a customer of {self.location}: {len(ops)} cells in {theirs}"
+                logs[location].commit("forget", ops, theirs, str(len(ops)), details)
+            changed = {**plan.result.cells, **plan.result.authors}
+            details = f"forgot a customer: {plan.result.describe()}"
+            self.commit("forget", mine, ", ".join(changed), str(sum(changed.values())), details)
+        return plan.result
 
     def _stage(
         self,
@@ -625,7 +682,7 @@ class SupportLog:
         result: ArchiveResult,
         archive_to: SupportLog | None,
         done: set[str],
-        signer: Signer | None,
+        sealing: Sealing,
     ) -> None:
         """Append staged rows to their archive tabs (here or elsewhere) as leaves of that
         log's tree, then drop staging; ``done``: the Ticket IDs of the logs this one
@@ -634,7 +691,7 @@ class SupportLog:
 
         drop = DeleteTab(archiving.STAGING_TAB)
         if archive_to is None:
-            seal = self._seal(snapshot, signer)
+            seal = self._seal(snapshot, sealing)
             found = archiving.finish_ops(snapshot, snapshot, template, pending, done, seal)
             found.ops += self._sealed_ops(snapshot, seal, result)
             result.add(found)
@@ -652,7 +709,7 @@ class SupportLog:
             titles = sorted({row.tab for row in pending})
             targets = Scope.of(*titles, SETTINGS_TAB, TREE_TAB, probe=(receipts_tab(), *SEAL_PROBE))
             elsewhere = archive_to.backend.read(targets)
-            seal = archive_to._seal(elsewhere, signer, strict=False)
+            seal = archive_to._seal(elsewhere, sealing, strict=False)
             found = archiving.finish_ops(snapshot, elsewhere, template, pending, done, seal)
             found.ops += archive_to._sealed_ops(elsewhere, seal, result)
             result.add(found)
@@ -979,24 +1036,75 @@ class SupportLog:
         come before the ticket's Contact Start; author and channel default to the
         ticket's Customer or Agent and Channel. An archived ticket takes messages too.
         One read and one write (and one more read to find an archived ticket's row)."""
-        from .passes.messages import messages_ops, plan_message, ticket_values
+        from .passes.messages import messages_ops, plan_message
 
         moment = now or datetime.now(UTC)
         with self.backend.transaction():
             snapshot, settings = self.read(LOG_SCOPE | MESSAGES_PROBE)
             template = settings.template
-            try:
-                values = ticket_values(snapshot, template, ticket)
-            except NotFoundError:  # an archived ticket: its tab, found through the index
-                snapshot = snapshot.merged(self.backend.read(ID_INDEX_SCOPE))
-                snapshot = self._archives_holding(snapshot, settings, ticket_key(ticket))
-                values = ticket_values(snapshot, template, ticket)
+            values = self._ticket_values(snapshot, settings, ticket)
             limit = self.backend.chars_per_cell
             line = plan_message(template, values, text, sender, at, moment, author, channel, limit)
             details = f"{line.kind} on {line.ticket} at {line.cells()[1]}"
             ops = messages_ops(snapshot, [line])
             self.commit("message", ops, line.tab, line.ticket, details)
         return line
+
+    def _ticket_values(
+        self, snapshot: Snapshot, settings: Settings, ticket: str
+    ) -> dict[str, CellValue]:
+        """The cells of ``ticket``'s row in Log (read) or, one read more, its archive tab
+        (found through the index); NotFoundError when neither holds it."""
+        from .passes.messages import ticket_values
+
+        try:
+            return ticket_values(snapshot, settings.template, ticket)
+        except NotFoundError:
+            found = snapshot.merged(self.backend.read(ID_INDEX_SCOPE))
+            found = self._archives_holding(found, settings, ticket_key(ticket))
+            return ticket_values(found, settings.template, ticket)
+
+    def attach(
+        self,
+        ticket: str,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        sender: str = "note",
+        at: str | datetime | None = None,
+        now: datetime | None = None,
+    ) -> list[Message]:
+        """Attach files to ``ticket``: each is kept once, by its SHA-256, beside the log (a
+        workbook's folder, a Drive folder beside the spreadsheet) and a timeline line
+        (``sender``: note by default, customer or agent) says so with a link to it. The
+        line is sealed into the tree with the hash; ``verify`` checks the bytes. One read,
+        one upload a file (on Google), one write."""
+        from .passes import attachments
+        from .passes.messages import messages_ops, plan_message
+
+        files = attachments.read_files([Path(p) for p in paths])  # before anything is kept
+        moment = now or datetime.now(UTC)
+        with self.backend.transaction():
+            snapshot, settings = self.read(LOG_SCOPE | MESSAGES_PROBE)
+            template = settings.template
+            values = self._ticket_values(snapshot, settings, ticket)
+            limit = self.backend.chars_per_cell
+            planned = [
+                plan_message(template, values, f.said(), sender, at, moment, None, None, limit)
+                for f in files
+            ]
+            kept = setting_values(snapshot, attachments.FOLDER_SETTING)
+            folder = kept[0] if kept else None
+            lines = []
+            for file, line in zip(files, planned, strict=True):
+                link, folder = self.backend.store_attachment(file.stored_name, file.data, folder)
+                lines.append(replace(line, attachment=Link(file.name, link)))
+            ops = messages_ops(snapshot, lines)
+            if not kept and folder is not None:
+                ops.append(setting_op(snapshot, attachments.FOLDER_SETTING, folder))
+            names = ", ".join(f.name for f in files)
+            details = f"{lines[0].ticket}: attached {names}"
+            self.commit("attach", ops, lines[0].tab, lines[0].ticket, details)
+        return lines
 
     def import_rows(
         self,
@@ -1085,37 +1193,47 @@ class SupportLog:
             raise
         return signer.verifier
 
-    def checkpoint(self, signer: Signer | None = None) -> str:
+    def checkpoint(self, signer: Signer | None = None, tsa: str | None = None) -> Recorded:
         """The latest checkpoint of the log's tree, as a note (one read). With ``signer``
         (a key the log records), the tree's head is signed now and recorded: the way to
-        sign a tree sealed before the log had a key, or to sign it again with a new one."""
+        sign a tree sealed before the log had a key, or to sign it again with a new one;
+        with ``tsa`` too, timestamped by that Time-Stamping Authority."""
         from .passes import tree
 
         with self.backend.transaction():
             snapshot, _ = self.read(Scope.of(TREE_TAB))
             if signer is None:
-                note = tree.latest_note(snapshot)
-                if note is None:
+                try:
+                    found = tree.latest(snapshot)
+                except ValueError as exc:
+                    problem = f"the latest checkpoint: {exc}; run sheetlog verify"
+                    raise ConfigError(f"{self.location}: {problem}") from None
+                if found is None:
                     raise NotFoundError(f"{self.location}: {_NOTHING_SEALED}")
-                return note
-            seal = self._seal(snapshot, signer)
+                return found
+            seal = self._seal(snapshot, tree.Sealing(signer, tsa))
             if not seal.tree.size:
                 raise NotFoundError(f"{self.location}: {_NOTHING_SEALED}")
             checkpoint = seal.checkpoint(signer.name)
             note = tree.sign(checkpoint, signer)
-            ops = settings_set_ops(snapshot, {tree.CHECKPOINT_SETTING: note}, TREE_TAB)
+            lines = tree.checkpoint_lines(note, tsa)
+            ops = settings_set_ops(snapshot, lines, TREE_TAB)
             words = tree.checkpoint_words(checkpoint)
             self.commit("checkpoint", ops, TREE_TAB, "", f"{words} signed by {signer.name}")
-        return note
+        token = lines[tree.TIMESTAMP_SETTING]
+        return tree.Recorded(note, checkpoint, base64.b64decode(token) if token else None)
 
     def proof(self, ticket: str) -> Proof:
         """The evidence of an archived ticket's row that checks offline (``check_proof``):
         the row and its salt, its place in the tree, the audit path and the latest signed
         checkpoint. Two reads (the tree, then the row's archive tab); refuses a row that
         no longer matches its leaf, and a checkpoint not signed yet."""
+        return self._proof(*self.read(Scope.of(LEAVES_TAB, TREE_TAB)), ticket)
+
+    def _proof(self, snapshot: Snapshot, settings: Settings, ticket: str) -> Proof:
+        """``proof`` over a read of the tree and its leaves: one more read, the row's tab."""
         from .passes import leaves, proofs, tree
 
-        snapshot, settings = self.read(Scope.of(LEAVES_TAB, TREE_TAB))
         ordered, _ = leaves.read_leaves(snapshot)
         mine = [
             leaf
@@ -1158,6 +1276,27 @@ class SupportLog:
                 f" cover leaf {leaf.index} of {len(hashes)}; run sheetlog verify"
             )
         return proofs.build(data, leaf.index, hashes[: checkpoint.size], note)
+
+    def casefile(self, ticket: str, *, now: datetime | None = None) -> CaseFile:
+        """What the log holds on ``ticket``, for an arbitrator: its rows (Log and archive),
+        its timeline lines, the Audit lines naming it, and the proof of its archived row
+        when the latest checkpoint is signed (else why there is none). At most four reads:
+        those of ``find --ticket --history`` (one for a ticket only Log holds, else two),
+        the tree, and the archived row's tab for its proof."""
+        from .passes import casefile, tree
+
+        found = self.find(ticket=ticket, history=True)
+        if not found.rows:
+            raise NotFoundError(f'no ticket "{ticket}" in Log or the archive tabs')
+        snapshot, settings = self.read(Scope.of(LEAVES_TAB, TREE_TAB))
+        keys = tree.recorded_keys(snapshot)
+        proof, why = None, ""
+        try:
+            proof = casefile.case_proof(self._proof(snapshot, settings, ticket), keys)
+        except (NotFoundError, ConfigError) as exc:  # not archived, or not signed: say why
+            why = str(exc)
+        moment = now or datetime.now(UTC)
+        return casefile.gather(found, self.location, moment, proof, why)
 
     def import_helpdesk(
         self,

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -151,7 +152,7 @@ def test_the_tree_root_is_rfc6962_over_the_leaf_bytes(
         base64.b64decode(local_log.log.proof(f"T-{i}").text().split("\n")[1][6:])
         for i in range(1, 6)
     ]
-    note = local_log.log.checkpoint()
+    note = local_log.log.checkpoint().note
     assert note.split("\n")[1] == "5"
     assert base64.b64decode(note.split("\n")[2]) == mth(data)
 
@@ -214,10 +215,10 @@ def test_a_second_pass_extends_the_tree_and_verify_since_proves_it_only_grew(
     any_log: LogUnderTest, tmp_path: Path
 ) -> None:
     signer = signed_log(any_log, tmp_path, 3)
-    first = any_log.log.checkpoint()
+    first = any_log.log.checkpoint().note
     seed(any_log, closed(2, start=10))
     assert any_log.log.archive(now=NOW, signer=signer).moved == 2
-    second = any_log.log.checkpoint()
+    second = any_log.log.checkpoint().note
     assert second.split("\n")[1] == "5" and first.split("\n")[1] == "3"
     assert problems(any_log, since=first) == []
     assert problems(any_log, since=second) == []
@@ -230,7 +231,7 @@ def test_a_second_pass_extends_the_tree_and_verify_since_proves_it_only_grew(
         SetCells(TAB, 2, header.index("Issue Summary"), (("rewritten",),)),
     )
     any_log.log.archive(now=NOW, signer=signer)  # brings every archived row in again
-    assert any_log.log.checkpoint().split("\n")[1] == "5"
+    assert any_log.log.checkpoint().head.size == 5
     found = problems(any_log, since=first)
     assert any("rewritten since the checkpoint of 3 leaves" in p for p in found), found
 
@@ -271,13 +272,13 @@ def test_an_unsigned_tree_is_signed_later_by_checkpoint(
     any_log.log.init()
     seed(any_log, closed(3))
     any_log.log.archive(now=NOW)
-    assert "\n\n" not in any_log.log.checkpoint()  # sealed, not signed: no key yet
+    assert "\n\n" not in any_log.log.checkpoint().note  # sealed, not signed: no key yet
     with pytest.raises(ConfigError, match="not signed"):
         any_log.log.proof("T-2")
     any_log.log.keygen(tmp_path / "k.key", "team")
     signer = sheetlog.supportlog.read_signer(tmp_path / "k.key")
     assert any("not signed" in p for p in problems(any_log))
-    note = any_log.log.checkpoint(signer)
+    note = any_log.log.checkpoint(signer).note
     assert note.startswith("team\n3\n") and "\n\n— team " in note
     assert any_log.log.verify().ok
     sheetlog.check_proof(any_log.log.proof("T-2").text(), str(signer.verifier))
@@ -378,3 +379,42 @@ def test_timeline_lines_wait_then_are_sealed_by_the_next_pass(
     assert any_log.log.verify().ok
     write(any_log, SetCells(tab, at, 0, (tuple("" for _ in lines[at - 1]),)))
     assert any(f"{tab}|T-1|leaf 3: its row is gone" in p for p in problems(any_log))
+
+
+def test_a_tsa_timestamps_each_checkpoint(any_log: LogUnderTest, tmp_path: Path, tsa: Any) -> None:
+    from sheetlog.model.timestamp import check_timestamp
+
+    any_log.log.init()
+    any_log.log.keygen(tmp_path / "log.key", "support-team")
+    signer = sheetlog.supportlog.read_signer(tmp_path / "log.key")
+    seed(any_log, closed(2))
+    any_log.log.archive(now=NOW, signer=signer, tsa=tsa.url)
+    recorded = any_log.log.checkpoint()
+    assert recorded.timestamp is not None
+    made = check_timestamp(recorded.timestamp, recorded.note.encode(), tsa.roots_pem)
+    assert abs((made - dt.datetime.now(dt.UTC)).total_seconds()) < 120
+    assert any_log.log.verify().ok
+    # a token over something else, put in its place, is named
+    again = any_log.log.checkpoint(signer, tsa.url)  # signed and timestamped anew
+    assert again.timestamp is not None and again.timestamp != recorded.timestamp
+    from sheetlog.model.timestamp import request_timestamp
+
+    other = base64.b64encode(request_timestamp(b"another note", tsa.url)).decode()
+    rows = any_log.values(TREE_TAB)
+    at = next(i for i, row in enumerate(rows, 1) if row[0] == "timestamp")
+    write(any_log, SetCells(TREE_TAB, at, 1, ((other,),)))
+    assert any("the latest checkpoint's timestamp" in p for p in problems(any_log))
+
+
+def test_an_unreachable_tsa_archives_nothing(local_log: LogUnderTest, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    local_log.log.init()
+    seed(local_log, closed(2))
+    before = local_log.write_marker()
+    with pytest.raises(sheetlog.BackendError, match=f"127.0.0.1:{port}"):
+        local_log.log.archive(now=NOW, tsa=f"http://127.0.0.1:{port}/tsr")
+    assert local_log.write_marker() == before

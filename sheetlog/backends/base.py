@@ -48,6 +48,15 @@ class Backend(ABC):
     def close(self) -> None:
         """Release locks and connections."""
 
+    @abstractmethod
+    def store_attachment(self, name: str, data: bytes, folder: str | None) -> tuple[str, str]:
+        """Keep ``data`` as ``name`` in the log's attachments ``folder`` (None: make one
+        beside the log); returns the link people open and the folder, as settings keep it."""
+
+    @abstractmethod
+    def stored_attachments(self, folder: str) -> dict[str, str]:
+        """Every file kept in ``folder``: its name and the SHA-256 (hex) of its bytes now."""
+
     #: The largest write, in bytes, the service takes well (Google advises 2 MB); None: no limit.
     write_limit: int | None = None
 

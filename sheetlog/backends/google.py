@@ -9,7 +9,9 @@ stores literally, so nothing a person wrote is ever run as a formula.
 from __future__ import annotations
 
 import json
+import mimetypes
 import random
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -42,11 +44,24 @@ from ..model.ops import (
     SetWidth,
     flag_may_paint,
 )
-from ..model.sheetdata import SHEETS_CHARS_PER_CELL, CellValue, Layout, Scope, Snapshot, Tab, a1_box
+from ..model.sheetdata import (
+    SHEETS_CHARS_PER_CELL,
+    CellValue,
+    Layout,
+    Link,
+    Scope,
+    Snapshot,
+    Tab,
+    a1_box,
+)
 from ..model.workbook import SETTINGS_TAB
 from . import gtags
 from .base import Backend
 from .gauth import RetryingHTTPClient
+
+DRIVE_UPLOAD_URL = "https://www.googleapis.com/upload/drive/v3/files"
+DRIVE_FILE_URL = "https://drive.google.com/file/d/{}/view"
+FOLDER_MIME = "application/vnd.google-apps.folder"
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{}/edit"
 PROPERTIES = (
@@ -158,6 +173,67 @@ class GoogleBackend(Backend):
                 params={"sendNotificationEmail": "true", "supportsAllDrives": "true"},
                 json={"type": "user", "role": role, "emailAddress": email},
             )
+
+    # --- attachments ------------------------------------------------------------------
+
+    def store_attachment(self, name: str, data: bytes, folder: str | None) -> tuple[str, str]:
+        """A file in a Drive folder beside the spreadsheet (the ``drive.file`` scope lets
+        sheetlog see what it made): one multipart upload; the first also makes the
+        folder (two calls more)."""
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            folder = folder or self._new_attachments_folder()
+            boundary = f"sheetlog-{secrets.token_hex(16)}"
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            metadata = json.dumps({"name": name, "parents": [folder]})
+            head = (
+                f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+                f"{metadata}\r\n--{boundary}\r\nContent-Type: {kind}\r\n\r\n"
+            )
+            reply = self.http.request(
+                "post",
+                DRIVE_UPLOAD_URL,
+                params={"uploadType": "multipart", "supportsAllDrives": "true", "fields": "id"},
+                data=head.encode() + data + f"\r\n--{boundary}--\r\n".encode(),
+                headers={"Content-Type": f"multipart/related; boundary={boundary}"},
+            ).json()
+        return DRIVE_FILE_URL.format(reply["id"]), folder
+
+    def _new_attachments_folder(self) -> str:
+        """A folder "<title> attachments" in the spreadsheet's own folder."""
+        here = self.http.request(
+            "get",
+            f"{DRIVE_FILES_API_V3_URL}/{self.spreadsheet_id}",
+            params={"fields": "name,parents", "supportsAllDrives": "true"},
+        ).json()
+        folder: dict[str, Any] = {"name": f"{here.get('name', 'sheetlog')} attachments"}
+        folder |= {"mimeType": FOLDER_MIME, "parents": here.get("parents", [])[:1]}
+        made = self.http.request(
+            "post",
+            DRIVE_FILES_API_V3_URL,
+            params={"fields": "id", "supportsAllDrives": "true"},
+            json=folder,
+        ).json()
+        return str(made["id"])
+
+    def stored_attachments(self, folder: str) -> dict[str, str]:
+        """The folder's files and the SHA-256 Drive computed of each (one call a 1,000)."""
+        escaped = folder.replace("\\", "\\\\").replace("'", "\\'")
+        params: dict[str, Any] = {
+            "q": f"'{escaped}' in parents and trashed = false",
+            "fields": "nextPageToken,files(name,sha256Checksum)",
+            "pageSize": 1000,
+            "supportsAllDrives": "true",
+            "includeItemsFromAllDrives": "true",
+        }
+        found: dict[str, str] = {}
+        with translate_errors(self.spreadsheet_id, self.acting_as):
+            while True:
+                page = self.http.request("get", DRIVE_FILES_API_V3_URL, params=params).json()
+                for file in page.get("files", []):
+                    found[str(file["name"])] = str(file.get("sha256Checksum", ""))
+                if not page.get("nextPageToken"):
+                    return found
+                params["pageToken"] = page["nextPageToken"]
 
     # --- reading ----------------------------------------------------------------------
 
@@ -523,7 +599,9 @@ def _cell_data(value: CellValue, bold: bool = False) -> dict[str, Any]:
     if isinstance(value, datetime | date):
         value = value.isoformat()
     if isinstance(value, str):
-        data["userEnteredValue"] = {"stringValue": value}
+        data["userEnteredValue"] = {"stringValue": str(value)}
+        if isinstance(value, Link) and value:
+            data["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": value.url}}}]
     elif isinstance(value, bool):
         data["userEnteredValue"] = {"boolValue": value}
     elif isinstance(value, int | float):
@@ -531,6 +609,12 @@ def _cell_data(value: CellValue, bold: bool = False) -> dict[str, Any]:
     if bold:
         data["userEnteredFormat"] = {"textFormat": {"bold": True}}
     return data
+
+
+def _value_fields(values: Sequence[Sequence[CellValue]]) -> str:
+    """The field mask of cells holding ``values``: their links too, where there are some."""
+    linked = any(isinstance(v, Link) for line in values for v in line)
+    return "userEnteredValue,textFormatRuns" if linked else "userEnteredValue"
 
 
 def _rows(values: Sequence[Sequence[CellValue]], bold: bool = False) -> list[dict[str, Any]]:
@@ -653,7 +737,7 @@ class _Requests:
                 "appendCells": {
                     "sheetId": sheet.sheet_id,
                     "rows": _rows(op.rows),
-                    "fields": "userEnteredValue",
+                    "fields": _value_fields(op.rows),
                 }
             }
         )
@@ -869,9 +953,7 @@ class _Requests:
     ) -> None:
         width = max((len(line) for line in values), default=0)
         self._grow(sheet, row + len(values), col + width)
-        fields = (
-            "userEnteredValue,userEnteredFormat.textFormat.bold" if bold else "userEnteredValue"
-        )
+        fields = _value_fields(values) + (",userEnteredFormat.textFormat.bold" if bold else "")
         self.out.append(
             {
                 "updateCells": {

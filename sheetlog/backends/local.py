@@ -19,6 +19,7 @@ without them) goes through openpyxl, whose save draws them afresh (``xlsxbook``)
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -87,6 +88,32 @@ class LocalBackend(Backend):
                 self._pending = None
         finally:
             self._release()
+
+    def store_attachment(self, name: str, data: bytes, folder: str | None) -> tuple[str, str]:
+        """A file in ``<workbook>-attachments`` beside the workbook (written whole, then
+        renamed into place); the link is relative, so it opens wherever the two move."""
+        folder = folder or re.sub(r"[^\w.-]+", "-", self.path.stem) + "-attachments"
+        target = self.path.parent / folder / name
+        try:
+            if not (target.exists() and _sha256(target) == hashlib.sha256(data).hexdigest()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{name}.partial")
+                partial.write_bytes(data)
+                os.replace(partial, target)
+        except OSError as exc:
+            raise BackendError(f"cannot keep the attachment {target}: {exc.strerror}") from exc
+        return f"{folder}/{name}", folder
+
+    def stored_attachments(self, folder: str) -> dict[str, str]:
+        """Each file of the folder, hashed again."""
+        where = self.path.parent / folder
+        if not where.is_dir():
+            return {}
+        return {
+            path.name: _sha256(path)
+            for path in where.iterdir()
+            if path.is_file() and not path.name.startswith(".")
+        }
 
     def close(self) -> None:
         """Drop a transaction left open (its writes unsaved) and release the lock."""
@@ -356,6 +383,12 @@ def _charts_lost(source: Path) -> bool:
     charted = chart_tabs(settings)
     titles = set(xlsxpatch.titles(source))
     return bool((charted & titles) - xlsxpatch.drawn(source))
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes, read in blocks."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def new_file_mode() -> int:

@@ -10,6 +10,7 @@ look at.
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -68,6 +69,8 @@ class MemoryBackend(Backend):
         self.sheets: dict[str, Sheet] = {}
         self.writes = 0
         """How many writes landed (each one atomic)."""
+        self.files: dict[str, dict[str, bytes]] = {}
+        """Attachments: folder, then name, then bytes."""
         self._lock = threading.RLock()
 
     @contextmanager
@@ -78,6 +81,17 @@ class MemoryBackend(Backend):
 
     def close(self) -> None:
         """Nothing to release: no file, no connection (like httpx's ``MockTransport``)."""
+
+    def store_attachment(self, name: str, data: bytes, folder: str | None) -> tuple[str, str]:
+        """Kept in ``files``, by folder and name."""
+        folder = folder or "attachments"
+        self.files.setdefault(folder, {})[name] = data
+        return f"{self.location}{folder}/{name}", folder
+
+    def stored_attachments(self, folder: str) -> dict[str, str]:
+        """Each kept file, hashed again."""
+        kept = self.files.get(folder, {})
+        return {name: hashlib.sha256(data).hexdigest() for name, data in kept.items()}
 
     def read(self, scope: Scope) -> Snapshot:
         with self._lock:

@@ -50,7 +50,7 @@ from ..model.ops import (
     refuse_merged,
     unchanged_rows,
 )
-from ..model.sheetdata import CellValue, Layout, Scope, Snapshot, Tab, narrowed
+from ..model.sheetdata import CellValue, Layout, Link, Scope, Snapshot, Tab, narrowed
 from ..model.workbook import CHART_COL, CHART_HEADER, CHART_KEY, SETTINGS_TAB
 
 LAST_ROW = 1048576
@@ -173,9 +173,11 @@ def _columns_from_row(sqref: str, row: int) -> set[int]:
 def _set(sheet: Worksheet, row: int, col: int, value: CellValue, bold: bool = False) -> None:
     """Write one cell; text stays text even when it looks like a formula."""
     cell = sheet.cell(row=row, column=col + 1)
-    cell.value = value
+    cell.value = str(value) if isinstance(value, str) else value
     if isinstance(value, str):
         cell.data_type = "s"
+    if isinstance(value, Link):
+        cell.hyperlink = value.url
     if bold:
         cell.font = Font(bold=True)
 

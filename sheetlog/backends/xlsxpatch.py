@@ -22,7 +22,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from ..model.ops import AddTab, AppendRows, MarkCells, Op, SetCells, flag_may_paint
-from ..model.sheetdata import CellValue
+from ..model.sheetdata import CellValue, Link
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -33,6 +33,15 @@ STYLES_REL = f"{REL}/styles"
 DRAWING_REL = f"{REL}/drawing"
 CALC_CHAIN_REL = f"{REL}/calcChain"
 WORKBOOK_REL = f"{REL}/officeDocument"
+HYPERLINK_REL = f"{REL}/hyperlink"
+RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
+EMPTY_RELS = f'<Relationships xmlns="{PACKAGE_REL}"/>'.encode()
+AFTER_HYPERLINKS = (
+    b"printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|"
+    b"cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|"
+    b"drawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst"
+)
+"""What follows <hyperlinks> in a worksheet (CT_Worksheet's order), so it goes before."""
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MARK_RGB = "00F4CCCC"  # local.MARK_FILL, as openpyxl writes it
@@ -298,6 +307,7 @@ class _Book:
         self._sheets: dict[str, _Sheet] = {}
         self._styles: _Styles | None = None
         self._formulas_removed = False
+        self._links: dict[_Sheet, list[tuple[str, str]]] = {}  # cell ref, target
         self.workbook = self._part(self._target(self._part("_rels/.rels"), WORKBOOK_REL))
         if self.workbook.root.tag != _tag("workbook"):
             raise ValueError("only transitional SpreadsheetML workbooks can be patched")
@@ -389,6 +399,8 @@ class _Book:
             _restyle(cell, self.styles.bold(_style(cell)))
         if value is not None:
             _fill(cell, value)
+        if isinstance(value, Link):
+            self._links.setdefault(sheet, []).append((cell.get("r", ""), value.url))
 
     def _mark(self, sheet: _Sheet, row: int, col: int, on: bool) -> None:
         cell = sheet.cell(row, col, create=False)
@@ -467,11 +479,47 @@ class _Book:
         dropped = self._drop_calc_chain() if self._formulas_removed else set()
         if self._styles is not None and self._styles.changed:
             self._dirty.add(self._styles.xml.name)
+        for part, sheet in self._sheets.items():
+            if sheet in self._links:
+                self._hyperlinks(part, sheet, self._links[sheet])
         parts: dict[str, list[Chunk]] = {name: [self._xml[name].dump()] for name in self._dirty}
         for part, sheet in self._sheets.items():
             if sheet.changed:
                 parts[self.package.name(part) or part] = sheet.dump()
         return parts, dropped
+
+    def _hyperlinks(self, part: str, sheet: _Sheet, links: list[tuple[str, str]]) -> None:
+        """Each link as the worksheet's <hyperlink> to an external target, which its
+        relationships part (made if missing) holds."""
+        name = posixpath.join(posixpath.dirname(part), "_rels", f"{posixpath.basename(part)}.rels")
+        if self.package.name(name) is None and name not in self._xml:
+            self._xml[name] = _Xml(name, self.workbook.prolog + EMPTY_RELS)
+            types = self._part("[Content_Types].xml")
+            if not any(d.get("Extension", "").lower() == "rels" for d in types.root):
+                default = etree.SubElement(types.root, f"{{{CONTENT_TYPES}}}Default")
+                default.set("Extension", "rels")
+                default.set("ContentType", RELS_TYPE)
+                self._dirty.add(types.name)
+        rels = self._part(name)
+        taken = {rel.get("Id") for rel in rels.root}
+        entries = []
+        number = 1
+        for ref, url in links:
+            while f"rId{number}" in taken:
+                number += 1
+            rel = etree.SubElement(rels.root, f"{{{PACKAGE_REL}}}Relationship")
+            rel.attrib.update(
+                {
+                    "Id": f"rId{number}",
+                    "Type": HYPERLINK_REL,
+                    "Target": url,
+                    "TargetMode": "External",
+                }
+            )
+            taken.add(f"rId{number}")
+            entries.append((ref, f"rId{number}"))
+        self._dirty.add(rels.name)
+        sheet.link(entries)
 
     def _drop_calc_chain(self) -> set[str]:
         """Excel's calculation chain lists formula cells; it rebuilds one that is missing."""
@@ -515,7 +563,8 @@ class _Sheet:
         found = SHEET_DATA.search(data)
         if found is None:
             raise ValueError("a worksheet without <sheetData>")
-        prefix = found.group(1) or b""
+        self._prefix = found.group(1) + b":" if found.group(1) else b""
+        prefix = self._prefix
         self._data = data
         self._row_tag = b"<" + prefix + b"row"
         self._row_close = b"</" + prefix + b"row>"
@@ -531,7 +580,7 @@ class _Sheet:
             self._body = (found.end(), end)
             self._tail = [view[end:]]
         scope = _scope(data[: found.end()])
-        if scope.get(prefix.decode() or None) != MAIN:
+        if scope.get(prefix.decode().rstrip(":") or None) != MAIN:
             raise ValueError("<sheetData> is not in the SpreadsheetML namespace")
         self._wrap = b"<w" + b"".join(_declaration(p, uri) for p, uri in scope.items()) + b">"
         self._rows: dict[int, tuple[Element, int, int]] = {}
@@ -645,6 +694,43 @@ class _Sheet:
         else:
             top, left, bottom, right = self._extent
             self._extent = (min(top, row), min(left, col), max(bottom, row), max(right, col))
+
+    def link(self, entries: list[tuple[str, str]]) -> None:
+        """Add <hyperlink ref r:id> elements (into the sheet's <hyperlinks>, made where
+        CT_Worksheet puts it when there is none)."""
+        prefix = self._prefix
+        tag = prefix + b"hyperlink"
+        added = b"".join(
+            b"<"
+            + tag
+            + b' ref="'
+            + ref.encode()
+            + b'" xmlns:r='
+            + quoteattr(REL).encode()
+            + b' r:id="'
+            + rid.encode()
+            + b'"/>'
+            for ref, rid in entries
+        )
+        tail = b"".join(bytes(chunk) for chunk in self._tail)
+        close = re.search(b"</" + re.escape(prefix) + b"hyperlinks>", tail)
+        if close is not None:
+            tail = tail[: close.start()] + added + tail[close.start() :]
+        else:
+            after = re.compile(
+                b"<"
+                + re.escape(prefix)
+                + b"(?:"
+                + AFTER_HYPERLINKS
+                + b")\\b|</"
+                + re.escape(prefix)
+                + b"worksheet>"
+            ).search(tail)
+            at = after.start() if after is not None else len(tail)
+            block = b"<" + prefix + b"hyperlinks>" + added + b"</" + prefix + b"hyperlinks>"
+            tail = tail[:at] + block + tail[at:]
+        self._tail = [tail]
+        self.changed = True
 
     # --- the result
 
@@ -771,7 +857,8 @@ def _clear(cell: Element) -> bool:
 
 
 def _fill(cell: Element, value: CellValue) -> None:
-    """Give an emptied cell ``value``: text inline (never a formula), numbers, booleans."""
+    """Give an emptied cell ``value``: text inline (never a formula), numbers, booleans
+    (a ``Link``'s text too: its target is the sheet's hyperlink, ``_Sheet.link``)."""
     if isinstance(value, str):
         cell.set("t", "inlineStr")
         holder = cell.makeelement(IS, {})

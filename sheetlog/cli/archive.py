@@ -6,7 +6,15 @@ from datetime import timedelta
 
 import click
 
-from .group import cli, emit_json, format_option, open_log, signing_key_option, target_options
+from .group import (
+    cli,
+    emit_json,
+    format_option,
+    open_log,
+    signing_key_option,
+    target_options,
+    tsa_option,
+)
 from .params import AGE
 
 
@@ -26,6 +34,7 @@ from .params import AGE
     help="Put the archive tabs in another spreadsheet or workbook (keeps the live sheet small).",
 )
 @signing_key_option
+@tsa_option
 @format_option
 def archive(
     sheet: str | None,
@@ -34,6 +43,7 @@ def archive(
     dry_run: bool,
     archive_to: str | None,
     signing_key: str | None,
+    tsa: str | None,
     output: str,
 ) -> None:
     """Move closed rows into dated Archive YYYY-MM tabs (month of Resolved At).
@@ -64,6 +74,7 @@ def archive(
             dry_run=dry_run,
             archive_to=destination,
             signer=read_signer(signing_key) if signing_key else None,
+            tsa=tsa,
         )
     if output == "json":
         emit_json({**result.to_dict(), "dry_run": dry_run})

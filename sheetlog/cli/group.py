@@ -98,6 +98,17 @@ def signing_key_option(command: F) -> F:
     )(command)
 
 
+def tsa_option(command: F) -> F:
+    """``--tsa``: the RFC 3161 Time-Stamping Authority that timestamps checkpoints."""
+    return click.option(
+        "--tsa",
+        envvar="SHEETLOG_TSA",
+        metavar="URL",
+        help="An RFC 3161 Time-Stamping Authority (e.g. https://freetsa.org/tsr) that"
+        " timestamps each checkpoint; the token is kept with it. Default: $SHEETLOG_TSA.",
+    )(command)
+
+
 def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
     """The log at ``--sheet``; the library is imported here, when a command runs."""
     from ..supportlog import open as open_support_log
@@ -106,10 +117,15 @@ def open_log(sheet: str | None, credentials: str | None) -> SupportLog:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented JSON; a lone surrogate (refused input it quotes) is
-    written as its ``\\udc00`` escape, the only form UTF-8 output can carry."""
+    """Print ``data`` as ``json_text`` writes it."""
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON; a lone surrogate (refused input it quotes) is written
+    as its ``\\udc00`` escape, the only form UTF-8 output can carry."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    click.echo(_SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text))
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 @click.group(cls=SheetlogGroup, context_settings={"help_option_names": ["-h", "--help"]})

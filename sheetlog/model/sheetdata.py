@@ -14,6 +14,24 @@ CellValue = str | int | float | bool | datetime | date | None
 Stored = str | int | float | None
 """A cell as sheetlog writes it; strings are always stored as literal text."""
 
+
+class Link(str):
+    """Text that opens ``url`` when clicked: a hyperlink cell, which reads back as its
+    text. Backends write it as the spreadsheet's own link, never a formula (Google: a
+    link on the text; a workbook: the sheet's <hyperlink> to an external target)."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str) -> Link:
+        made = super().__new__(cls, text)
+        made.url = url
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """What a copy is made from (``copy.deepcopy``, pickling)."""
+        return str(self), self.url
+
+
 XLSX_CHARS_PER_CELL = 32_767
 """The most characters one cell holds in Excel (and so in a workbook people open in it)."""
 SHEETS_CHARS_PER_CELL = 50_000

@@ -235,16 +235,19 @@ def _verify_tab(template: Template, tab: Tab, result: Verification) -> None:
 def _pii_matches(
     template: Template, header: Sequence[str], cells: Sequence[CellValue], link: Link
 ) -> bool:
-    """Personal cells match the digest; once retention anonymized the row, each one holds
-    the row's own anonymized value (or stays empty, as retention leaves an empty cell)."""
+    """Personal cells match the digest (as archived: a Log row ``forget`` anonymized is
+    archived with its stand-ins); once retention or ``forget`` anonymized the archived row,
+    each one holds the row's own anonymized value (or stays empty, as retention leaves an
+    empty cell)."""
+    if pii_digest(template, header, cells) == link.pii:
+        return True
     personal = [
         (name, hashed_text(cells[i] if i < len(cells) else None))
         for i, name in enumerate(header)
         if name in template.pii_names
     ]
-    if any(value.startswith(ANON_PREFIX) for _, value in personal):
-        return all(value in ("", anonymized(link.pii, name)) for name, value in personal)
-    return pii_digest(template, header, cells) == link.pii
+    anonymous = any(value.startswith(ANON_PREFIX) for _, value in personal)
+    return anonymous and all(value in ("", anonymized(link.pii, name)) for name, value in personal)
 
 
 def digest_line(heads: dict[str, Link]) -> str:

@@ -29,7 +29,7 @@ from ..model.messages import MESSAGES_HEADER, Message
 from ..model.ops import Op
 from ..model.sheetdata import CellValue, Snapshot
 from ..model.workbook import LEAVES_TAB, MESSAGES_PREFIX, UNSEALED_TAB, data_rows, hidden_rows
-from .evidence import ANON_PREFIX, HASH_COLUMN, hashed_text, parse_link, personal_digest
+from .evidence import HASH_COLUMN, anonymized, hashed_text, parse_link, personal_digest
 
 LEAVES_HEADER = ("Leaf", "Tab", "Ticket ID", "Salt", "Hash", "Personal")
 UNSEALED_HEADER = LEAVES_HEADER[1:]
@@ -138,7 +138,7 @@ def record_bytes(
     after archiving). ``pii``: the template's personal columns (archived rows)."""
     if is_messages_title(title):
         personal = personal_digest(header, cells, MESSAGE_PERSONAL)
-        if any(hashed_text(c).startswith(ANON_PREFIX) for c in _named(header, cells)):
+        if _forgotten(header, cells, leaf.personal):
             personal = leaf.personal  # forgotten: the digest the leaf kept stands
         return salted(leaf_bytes(title, header, cells, personal, MESSAGE_PERSONAL), leaf.salt)
     at = list(header).index(HASH_COLUMN) if HASH_COLUMN in header else None
@@ -148,9 +148,15 @@ def record_bytes(
     return salted(leaf_bytes(title, header, cells, link.pii, pii), leaf.salt)
 
 
-def _named(header: Sequence[str], cells: Sequence[CellValue]) -> list[CellValue]:
-    """A timeline line's personal cells."""
-    return [c for name, c in zip(header, cells, strict=False) if name in MESSAGE_PERSONAL]
+def _forgotten(header: Sequence[str], cells: Sequence[CellValue], personal: str) -> bool:
+    """Whether a timeline line's personal cells each hold exactly the value ``forget``
+    derives from ``personal`` (its leaf's digest); any other ``anon:`` text does not stand."""
+    named = [
+        (name, hashed_text(c))
+        for name, c in zip(header, cells, strict=False)
+        if name in MESSAGE_PERSONAL
+    ]
+    return bool(named) and all(value == anonymized(personal, name) for name, value in named)
 
 
 def record_leaf(

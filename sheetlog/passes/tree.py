@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hmac
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model.merkle import Frontier, leaf_hash
@@ -20,6 +20,7 @@ from ..model.ops import DeleteRowsIfUnchanged, Op
 from ..model.sheetdata import CellValue, Snapshot, Tab
 from ..model.signed_note import Checkpoint, Signer, Verifier, open_note
 from ..model.templates import Template
+from ..model.timestamp import request_timestamp
 from ..model.workbook import (
     LEAVES_TAB,
     SIGNING_KEY,
@@ -41,6 +42,8 @@ DELETED_SETTING = "deleted"
 tree without their rows (one title a line)."""
 CHECKPOINT_SETTING = "checkpoint"
 """The line of the latest checkpoint, as a note (signed when the log has a key)."""
+TIMESTAMP_SETTING = "timestamp"
+"""The line of the latest checkpoint's RFC 3161 timestamp token (base64 DER; "": none)."""
 
 
 def frontier(snapshot: Snapshot) -> Frontier | None:
@@ -55,13 +58,22 @@ def frontier(snapshot: Snapshot) -> Frontier | None:
     return Frontier(int(size), [bytes.fromhex(h) for h in hashes.split(",") if h])
 
 
+@dataclass(frozen=True)
+class Sealing:
+    """How a pass seals: the key that signs its checkpoints and the Time-Stamping
+    Authority that timestamps them (each optional)."""
+
+    signer: Signer | None = None
+    tsa: str | None = None
+
+
 @dataclass
 class Seal:
     """Leaves one write adds to the tree, and the tree's state after them."""
 
     tree: Frontier
-    signer: Signer | None = None
-    """The key that signs the checkpoint (None: the log has none yet)."""
+    sealing: Sealing = Sealing()
+    """How the checkpoint is signed and timestamped (the log's key, when it has one)."""
     leaves: list[Leaf] = field(default_factory=list)
     unsealed: list[Leaf] = field(default_factory=list)
     """Waiting leaves (of timeline lines) this write seals and takes off their tab."""
@@ -97,9 +109,9 @@ class Seal:
         """The checkpoint of the tree with these leaves."""
         return Checkpoint(origin, self.tree.size, self.tree.root())
 
-    def ops(self, snapshot: Snapshot, note: str) -> list[Op]:
+    def ops(self, snapshot: Snapshot, recorded: Mapping[str, str]) -> list[Op]:
         """The writes: the leaves, the waiting ones taken off their tab (those still as
-        read), the tree's new state, the checkpoint ``note``."""
+        read), the tree's new state, the checkpoint as ``recorded`` (``checkpoint_lines``)."""
         if not self.leaves:
             return []
         state = f"{self.tree.size} {','.join(h.hex() for h in self.tree.hashes)}"
@@ -110,7 +122,7 @@ class Seal:
             cells = tuple(leaf.cells() for leaf in self.unsealed)
             at = tuple(leaf.row for leaf in self.unsealed)
             ops.append(DeleteRowsIfUnchanged(UNSEALED_TAB, cells, at, len(waiting.rows)))
-        values = {TREE_SETTING: state, CHECKPOINT_SETTING: note}
+        values = {TREE_SETTING: state, **recorded}
         return [*ops, *settings_set_ops(snapshot, values, TREE_TAB)]
 
 
@@ -163,7 +175,10 @@ def opened(note: str, keys: Sequence[Verifier]) -> Checkpoint:
     if not keys:
         return Checkpoint.parse(text.rstrip("\n") + "\n\n")
     if not signatures:
-        raise ValueError("it is not signed, and the log has a signing key")
+        raise ValueError(
+            "it is not signed, and the log has a signing key"
+            " (sign it: sheetlog checkpoint --signing-key KEY)"
+        )
     failures = []
     for key in keys:
         try:
@@ -171,6 +186,49 @@ def opened(note: str, keys: Sequence[Verifier]) -> Checkpoint:
         except ValueError as exc:
             failures.append(str(exc))
     raise ValueError("; ".join(dict.fromkeys(failures)))
+
+
+def checkpoint_lines(note: str, tsa: str | None) -> dict[str, str]:
+    """The tree tab's lines of a new checkpoint: its note and, with ``tsa`` (a Time-Stamping
+    Authority's URL), the token of a timestamp over the note's bytes (one request)."""
+    token = b64(request_timestamp(note.encode("utf-8"), tsa)) if tsa else ""
+    return {CHECKPOINT_SETTING: note, TIMESTAMP_SETTING: token}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The latest checkpoint as the log keeps it: its note, what the note states (its
+    signature checked against the log's keys) and its RFC 3161 timestamp token, if any."""
+
+    note: str
+    head: Checkpoint
+    timestamp: bytes | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``--format json`` document."""
+        return {
+            "origin": self.head.origin,
+            "tree_size": self.head.size,
+            "root": b64(self.head.root),
+            "signed": "\n\n" in self.note,
+            "note": self.note,
+            "timestamp": b64(self.timestamp) if self.timestamp else None,
+        }
+
+
+def latest(snapshot: Snapshot) -> Recorded | None:
+    """The latest checkpoint (None: nothing sealed yet); ValueError when its note is
+    not one, or not signed by a key the log records."""
+    note = latest_note(snapshot)
+    if note is None:
+        return None
+    return Recorded(note, opened(note, recorded_keys(snapshot)), latest_timestamp(snapshot))
+
+
+def latest_timestamp(snapshot: Snapshot) -> bytes | None:
+    """The latest checkpoint's RFC 3161 token, if it has one."""
+    found = setting_values(snapshot, TIMESTAMP_SETTING, TREE_TAB)
+    return base64.b64decode(found[0]) if found else None
 
 
 def sign(checkpoint: Checkpoint, signer: Signer | None) -> str:

@@ -9,10 +9,20 @@ from collections import defaultdict
 from ..model.merkle import consistency_proof, root, verify_consistency
 from ..model.sheetdata import Snapshot
 from ..model.templates import Template
+from ..model.timestamp import check_timestamp
 from ..model.workbook import LEAVES_TAB, data_rows, is_archive_title
 from .evidence import HASH_COLUMN, ChainProblem, Verification, hashed_text
 from .leaves import Leaf, is_messages_title, read_leaves, record_leaf
-from .tree import b64, deleted_tabs, frontier, latest_note, opened, recorded_keys, same_hash
+from .tree import (
+    b64,
+    deleted_tabs,
+    frontier,
+    latest_note,
+    latest_timestamp,
+    opened,
+    recorded_keys,
+    same_hash,
+)
 
 
 def verify_tree(snapshot: Snapshot, template: Template, result: Verification) -> None:
@@ -63,6 +73,12 @@ def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) 
         checkpoint.root, root(hashes[: checkpoint.size])
     ):
         report(ChainProblem("", 0, "", "the leaves do not hash to the latest checkpoint's root"))
+    token = latest_timestamp(snapshot)
+    if token:
+        try:
+            check_timestamp(token, note.encode("utf-8"))
+        except ValueError as exc:
+            report(ChainProblem("", 0, "", f"the latest checkpoint's timestamp: {exc}"))
 
 
 def _check_rows(

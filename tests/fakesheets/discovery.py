@@ -29,6 +29,9 @@ MASK_ROOTS = {
 }
 _INT = re.compile(r"^-?\d+$")
 _INT_LIMITS = {"int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1)}
+# uploadType values each upload path accepts (googleapiclient starts resumable uploads on
+# the simple path)
+UPLOAD_TYPES = {"simple": ("media", "multipart", "resumable"), "resumable": ("resumable",)}
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Method:
     request: str | None
     response: str | None
     api: Api
+    # "" for the method's own URL; "simple" / "resumable" for a ``mediaUpload`` protocol's
+    # path (``/upload/drive/v3/files``), where the body is media, not JSON
+    upload: str = ""
 
 
 @dataclass
@@ -57,6 +63,7 @@ class Api:
         self.name = doc["name"]
         self.schemas: dict[str, Any] = doc["schemas"]
         self.global_params: dict[str, Any] = doc["parameters"]
+        self.root = doc["rootUrl"]
         self.base = doc["rootUrl"] + doc["servicePath"]
         self.methods: list[Method] = []
         self._collect(doc.get("resources", {}), prefix)
@@ -66,23 +73,24 @@ class Api:
     def _collect(self, resources: dict[str, Any], prefix: str) -> None:
         for res in resources.values():
             for m in res.get("methods", {}).values():
-                template = m.get("flatPath") or m["path"]
-                pattern = ""
-                for lit, var in re.findall(r"([^{]*)(?:\{\+?(\w+)\})?", template):
-                    pattern += re.escape(lit) + (f"(?P<{var}>[^/]+)" if var else "")
-                url = re.escape(self.base) + pattern
                 method_id = m["id"][len(prefix) :] if m["id"].startswith(prefix) else m["id"]
-                self.methods.append(
-                    Method(
-                        method_id,
-                        m["httpMethod"],
-                        re.compile(f"^{url}$"),
-                        m.get("parameters", {}),
-                        (m.get("request") or {}).get("$ref"),
-                        (m.get("response") or {}).get("$ref"),
-                        self,
+                urls = {"": self.base + (m.get("flatPath") or m["path"])}
+                # media paths are absolute: "/upload/drive/v3/files" under rootUrl
+                for protocol, spec in (m.get("mediaUpload") or {}).get("protocols", {}).items():
+                    urls[protocol] = self.root.rstrip("/") + spec["path"]
+                for upload, template in urls.items():
+                    self.methods.append(
+                        Method(
+                            method_id,
+                            m["httpMethod"],
+                            _url_pattern(template),
+                            m.get("parameters", {}),
+                            (m.get("request") or {}).get("$ref"),
+                            (m.get("response") or {}).get("$ref"),
+                            self,
+                            upload,
+                        )
                     )
-                )
             self._collect(res.get("resources", {}), prefix)
 
     def match(self, verb: str, url: str) -> Match | None:
@@ -111,6 +119,14 @@ class Api:
         for name, spec in method.params.items():
             if spec.get("required") and spec.get("location") == "query" and name not in query:
                 out.append(f"Required query parameter '{name}' is missing")
+        if method.upload:
+            allowed = UPLOAD_TYPES.get(method.upload, ())
+            kind = query.get("uploadType", [""])[0]
+            if kind not in allowed:
+                out.append(
+                    f"Invalid upload request: uploadType must be one of {', '.join(allowed)} "
+                    f"on the {method.upload} upload path, not {kind!r}"
+                )
         if "fields" in query and method.response:
             out.extend(self.check_mask(query["fields"][0], method.response, "fields"))
         return out
@@ -195,6 +211,14 @@ class Api:
                 self._check(item, schema["items"], f"{path}[{i}]", out)
         elif kind != "any" and not _scalar_ok(value, schema, query_string=False):
             out.append(f"Invalid value at '{where}' ({_type_name(schema)}), {json.dumps(value)}")
+
+
+def _url_pattern(template: str) -> re.Pattern[str]:
+    """A full-URL regex for a URI template: ``{var}`` / ``{+var}`` match one path segment."""
+    pattern = ""
+    for lit, var in re.findall(r"([^{]*)(?:\{\+?(\w+)\})?", template):
+        pattern += re.escape(lit) + (f"(?P<{var}>[^/]+)" if var else "")
+    return re.compile(f"^{pattern}$")
 
 
 def _type_name(spec: dict[str, Any]) -> str:

@@ -30,9 +30,10 @@ MESSAGES = {
 class ApiError(Exception):
     """An error answered to the client as ``{"error": {code, message, status}}``."""
 
-    def __init__(self, code: int, message: str | None = None) -> None:
+    def __init__(self, code: int, message: str | None = None, reason: str | None = None) -> None:
         self.code = code
         self.message = message or MESSAGES.get(code, "Error")
+        self.reason = reason  # Drive's legacy ``errors[0].reason`` (default: by code)
         super().__init__(f"{code} {self.message}")
 
     def body(self, drive: bool = False) -> dict[str, Any]:
@@ -47,7 +48,7 @@ class ApiError(Exception):
             err["errors"] = [
                 {
                     "domain": "global",
-                    "reason": reason.get(self.code, "badRequest"),
+                    "reason": self.reason or reason.get(self.code, "badRequest"),
                     "message": self.message,
                 }
             ]

@@ -15,16 +15,16 @@ from urllib.parse import parse_qs, urlsplit
 import responses
 from requests import PreparedRequest
 
-from . import batch, cells, fieldmask, values
+from . import batch, cells, drive, fieldmask, values
 from .copying import clone
 from .discovery import Match, load
+from .drive import FOLDER_MIME, GOOGLE_APPS, OCTET, ROOT_FOLDER, DriveFile, Media
 from .errors import ApiError, Invalid
 from .person import Person
 from .state import ROWS, Json, RequestError, Sheet, Spreadsheet
 
-SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
+SHEETS_MIME = drive.SHEETS_MIME
 CREATED = "2024-01-01T00:00:00.000Z"
-Route = Callable[[dict[str, str], dict[str, list[str]], Json], Json]
 # method id -> FakeSheets handler, by name: bound methods stored on the fake would form a
 # reference cycle, keeping each test's spreadsheets alive until a full garbage collection
 ROUTES = {
@@ -43,8 +43,13 @@ ROUTES = {
     "spreadsheets.developerMetadata.search": "_metadata_search",
     "drive.permissions.create": "_permission_create",
     "drive.files.create": "_file_create",
+    "drive.files.get": "_file_get",
     "drive.files.list": "_file_list",
+    "drive.files.delete": "_file_delete",
 }
+# the same, for requests to a method's media upload path (they get the media as well)
+UPLOAD_ROUTES = {"drive.files.create": "_file_upload"}
+PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 
 
 @dataclass
@@ -56,9 +61,10 @@ class Call:
     url: str
     method_id: str  # "spreadsheets.batchUpdate", "drive.permissions.create", "" if unmatched
     params: dict[str, list[str]]
-    body: dict[str, Any] | None
+    body: dict[str, Any] | None  # for a multipart upload: its JSON metadata part
     bytes: int
     status: int = 0
+    upload: Media | None = None  # the media of a request to an ``/upload/`` URL
 
 
 @dataclass
@@ -115,11 +121,13 @@ class FakeSheets:
         self.violations: list[str] = []
         self.not_implemented: list[str] = []
         self._books: dict[str, Spreadsheet] = {}
+        self._drive = drive.Drive()
         self._denied: set[str] = set()
         self._injections: list[_Injection] = []
         self._hooks: list[Callable[[Call], None]] = []
         self._rng = random.Random(seed)
         self._apis = load()
+        self._output_only = drive.output_only(self._apis[1].schemas)
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
 
     def __enter__(self) -> FakeSheets:
@@ -135,14 +143,21 @@ class FakeSheets:
     # -- test-facing helpers -------------------------------------------------------------
 
     def create_spreadsheet(
-        self, title: str, tabs: list[str] | None = None, rows: int = 1000, cols: int = 26
+        self,
+        title: str,
+        tabs: list[str] | None = None,
+        rows: int = 1000,
+        cols: int = 26,
+        parent: str = ROOT_FOLDER,
     ) -> str:
-        """Create a spreadsheet directly (not an HTTP call) and return its id."""
+        """Create a spreadsheet directly (not an HTTP call) and return its id. In Drive it
+        sits in ``parent`` (default: the fake My Drive folder, ``ROOT_FOLDER``)."""
         sid = self._new_id()
         grid = {"rowCount": rows, "columnCount": cols}
         sheets = [{"properties": {"title": t, "gridProperties": dict(grid)}} for t in tabs or []]
         self._books[sid] = Spreadsheet.new(sid, {"properties": {"title": title}, "sheets": sheets})
         self._books[sid].formats_are_data = self.formats_are_data
+        self._drive.add(sid, title, SHEETS_MIME, [parent], created=CREATED)
         return sid
 
     def _new_id(self) -> str:
@@ -243,6 +258,75 @@ class FakeSheets:
         self._book(sid)
         return Person(lambda: self._book(sid))
 
+    # -- test-facing Drive helpers ---------------------------------------------------------
+
+    def drive_file(self, file_id: str) -> dict[str, Any]:
+        """The full Drive File resource of a spreadsheet, folder or uploaded file, plus its
+        bytes under ``"content"`` (blobs only: folders and spreadsheets have no such key).
+        KeyError if absent."""
+        return self._drive_view(self._drive_item(file_id))
+
+    def drive_files(self) -> list[dict[str, Any]]:
+        """``drive_file`` of every item (trashed ones too), in creation order; the My Drive
+        folder itself (``ROOT_FOLDER``) is not an item."""
+        self._sync_drive()
+        return [self._drive_view(item) for item in self._drive.files.values()]
+
+    def _drive_view(self, item: DriveFile) -> dict[str, Any]:
+        out = self._drive.resource(item)
+        if item.content is not None:
+            out["content"] = item.content
+        return out
+
+    def add_drive_folder(self, name: str, parent: str = ROOT_FOLDER) -> str:
+        """Create a folder directly (not an HTTP call) and return its id."""
+        return self._drive.add(self._new_id(), name, FOLDER_MIME, [parent]).id
+
+    def add_drive_file(
+        self, name: str, data: bytes, mime_type: str = OCTET, parent: str = ROOT_FOLDER
+    ) -> str:
+        """Store a file directly (not an HTTP call) and return its id."""
+        return self._drive.add(self._new_id(), name, mime_type, [parent], bytes(data)).id
+
+    def replace_drive_bytes(self, file_id: str, data: bytes) -> None:
+        """Replace a stored file's bytes behind the client's back (as another Drive user
+        would): size, checksums, modifiedTime and version change as in Drive."""
+        item = self._drive_item(file_id)
+        if item.content is None:
+            raise ValueError(f"{file_id} is a {item.mime_type}, it has no bytes")
+        item.set_content(data, drive.now())
+
+    def trash_drive_file(self, file_id: str) -> None:
+        """Move an item to the trash: it keeps answering files.get with ``trashed: true``
+        (so does everything below a trashed folder); ``trashed = false`` queries skip it."""
+        item = self._drive_item(file_id)
+        item.explicitly_trashed = True
+        item.trashed_time = drive.now()
+
+    def delete_drive_file(self, file_id: str) -> None:
+        """Delete an item for good (and everything below a folder): later requests get 404.
+        Deleting a spreadsheet removes the spreadsheet itself too."""
+        self._drive_item(file_id)
+        for fid in self._drive.descendants(drive.canonical(file_id)):
+            self._drive.files.pop(fid, None)
+            self._books.pop(fid, None)
+
+    def _drive_item(self, file_id: str) -> DriveFile:
+        self._sync_drive()
+        item = self._drive.files.get(drive.canonical(file_id))
+        if item is None:
+            raise KeyError(f"no Drive file {file_id!r}")
+        return item
+
+    def _sync_drive(self) -> None:
+        """Give every spreadsheet its Drive entry, named after its current title."""
+        for sid, book in self._books.items():
+            item = self._drive.files.get(sid)
+            if item is None:
+                item = DriveFile(sid, "", SHEETS_MIME, [ROOT_FOLDER], CREATED, CREATED)
+                self._drive.files[sid] = item
+            item.name = book.properties["title"]
+
     # -- HTTP plumbing --------------------------------------------------------------------
 
     def _book(self, sid: str) -> Spreadsheet:
@@ -251,7 +335,7 @@ class FakeSheets:
         except KeyError:
             raise ApiError(404) from None
 
-    def _respond(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+    def _respond(self, request: PreparedRequest) -> tuple[int, dict[str, str], str | bytes]:
         split = urlsplit(request.url or "")
         url = f"{split.scheme}://{split.netloc}{split.path}"
         params = parse_qs(split.query, keep_blank_values=True)
@@ -261,7 +345,17 @@ class FakeSheets:
         match = next((m for api in self._apis if (m := api.match(verb, url))), None)
         problems: list[str] = []
         body: Any = None
-        if raw:
+        upload: Media | None = None
+        if match is not None and match.method.upload:
+            sent_type = request.headers.get("Content-Type") or ""
+            content_type = (
+                sent_type.decode("latin-1") if isinstance(sent_type, bytes) else sent_type
+            )
+            try:
+                body, upload = drive.read_upload(_first(params, "uploadType"), content_type, raw)
+            except ValueError as e:
+                problems.append(str(e))
+        elif raw:
             try:
                 body = json.loads(raw)
             except ValueError:
@@ -273,11 +367,12 @@ class FakeSheets:
             params,
             body if isinstance(body, dict) else None,
             len(raw),
+            upload=upload,
         )
         self.calls.append(call)
         for hook in self._hooks:
             hook(call)
-        drive = split.netloc == "www.googleapis.com"
+        drive_host = split.netloc == "www.googleapis.com"
         try:
             if match is None:
                 problems.append(f"No discovery method matches {verb} {split.path}")
@@ -291,12 +386,18 @@ class FakeSheets:
             assert match is not None
             status, payload = 200, self._handle(match, call, params, body or {})
         except ApiError as e:
-            status, payload = e.code, e.body(drive=drive)
+            status, payload = e.code, e.body(drive=drive_host)
+        if isinstance(payload, Media):
+            call.status = payload.status
+            headers = {"Content-Type": payload.mime_type} if payload.mime_type else {}
+            return payload.status, headers, payload.data
         call.status = status
         headers = {"Content-Type": "application/json; charset=UTF-8"}
         return status, headers, _wire(payload)
 
-    def _handle(self, match: Match, call: Call, params: dict[str, list[str]], body: Json) -> Json:
+    def _handle(
+        self, match: Match, call: Call, params: dict[str, list[str]], body: Json
+    ) -> Json | Media:
         sid = match.path.get("spreadsheetId") or match.path.get("fileId")
         if sid in self._denied:
             raise ApiError(403)
@@ -308,13 +409,22 @@ class FakeSheets:
             injection.times -= 1
             if not injection.apply_first:
                 raise ApiError(injection.status)
-        name = ROUTES.get(call.method_id)
-        route: Route | None = getattr(self, name) if name else None
+        upload = match.method.upload
+        name = (UPLOAD_ROUTES if upload else ROUTES).get(call.method_id)
+        if upload and call.upload is None:
+            name = None  # resumable uploads
+        route: Callable[..., Json | Media] | None = getattr(self, name) if name else None
         if route is None:
-            self.not_implemented.append(call.method_id)
-            raise Invalid(f"FakeSheets does not implement {call.method_id}")
+            what = call.method_id
+            if upload:
+                what += f" (upload, uploadType={_first(params, 'uploadType')})"
+            self.not_implemented.append(what)
+            raise Invalid(f"FakeSheets does not implement {what}")
         try:
-            result = route(match.path, params, body)
+            if upload:
+                result = route(match.path, params, body, call.upload)
+            else:
+                result = route(match.path, params, body)
         except batch.NotImplementedKind as e:
             self.not_implemented.append(f"{call.method_id}: {e.message}")
             raise
@@ -339,6 +449,7 @@ class FakeSheets:
         sid = self._new_id()
         self._books[sid] = Spreadsheet.new(sid, body)
         self._books[sid].formats_are_data = self.formats_are_data
+        self._sync_drive()
         return self._books[sid].render()
 
     def _get(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
@@ -543,31 +654,130 @@ class FakeSheets:
         self._books[sid].permissions.append(perm)
         return {k: perm[k] for k in ("kind", "id", "type", "role")}
 
+    def _check_writable(self, body: Json) -> None:
+        if any(key in self._output_only for key in body):
+            raise ApiError(
+                403,
+                "The resource body includes fields which are not directly writable.",
+                "fieldNotWritable",
+            )
+
+    def _new_file(
+        self, body: Json, mime_type: str, default_name: str, content: bytes | None
+    ) -> DriveFile:
+        """A folder or blob from create's metadata (already checked by the discovery doc)."""
+        self._check_writable(body)
+        file_id = body.get("id") or self._new_id()
+        self._sync_drive()
+        if file_id in self._drive.files or file_id == ROOT_FOLDER:
+            raise ApiError(409, "A file already exists with the provided ID.", "duplicate")
+        plain = ("id", "name", "mimeType", "parents", "trashed", "contentHints")
+        extra = {k: copy.deepcopy(v) for k, v in body.items() if k not in plain}
+        item = self._drive.add(
+            file_id,
+            body.get("name") or default_name,
+            mime_type,
+            body.get("parents") or [],
+            content,
+            extra,
+        )
+        if body.get("trashed"):
+            item.explicitly_trashed, item.trashed_time = True, item.created
+        return item
+
+    def _file_reply(self, item: DriveFile, params: dict[str, list[str]]) -> Json:
+        """The File resource: all of it for a ``fields`` mask (applied by ``_handle``), else
+        Drive v3's default four fields."""
+        resource = self._drive.resource(item)
+        return resource if "fields" in params else drive.default_view(resource)
+
     def _file_create(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
-        if body.get("mimeType") != SHEETS_MIME:
-            raise Invalid("FakeSheets implements drive.files.create for spreadsheets only")
-        sid = self.create_spreadsheet(body.get("name") or "Untitled spreadsheet")
-        return {
-            "kind": "drive#file",
-            "id": sid,
-            "name": self._books[sid].properties["title"],
-            "mimeType": SHEETS_MIME,
-        }
+        """Metadata-only create: a spreadsheet, a folder, or an empty blob."""
+        mime = body.get("mimeType") or OCTET
+        if mime == SHEETS_MIME:
+            self._check_writable(body)
+            parents = self._drive.check_parents(body.get("parents") or [])
+            sid = self.create_spreadsheet(body.get("name") or "Untitled spreadsheet")
+            self._drive.files[sid].parents = parents
+            return self._file_reply(self._drive.files[sid], params)
+        if mime.startswith(GOOGLE_APPS) and mime != FOLDER_MIME:
+            self.not_implemented.append(f"drive.files.create: mimeType {mime}")
+            raise Invalid(f"FakeSheets does not implement drive.files.create for {mime}")
+        content = None if mime == FOLDER_MIME else b""
+        return self._file_reply(self._new_file(body, mime, "Untitled", content), params)
+
+    def _file_upload(
+        self, path: dict[str, str], params: dict[str, list[str]], body: Json, media: Media
+    ) -> Json:
+        """``uploadType=multipart`` (metadata part + media part) or ``media`` (bytes only)."""
+        mime = body.get("mimeType") or media.mime_type or OCTET
+        if mime.startswith(GOOGLE_APPS):
+            what = f"drive.files.create: upload as {mime}"
+            if mime != FOLDER_MIME:
+                self.not_implemented.append(what + " (conversion)")
+            raise Invalid(f"FakeSheets does not implement {what}")
+        return self._file_reply(self._new_file(body, mime, "Untitled", media.data), params)
+
+    def _file_get(
+        self, path: dict[str, str], params: dict[str, list[str]], body: Json
+    ) -> Json | Media:
+        """A File resource; ``alt=media`` answers a blob's bytes."""
+        self._sync_drive()
+        if drive.canonical(path["fileId"]) == ROOT_FOLDER:
+            if _first(params, "alt") == "media":
+                raise _not_downloadable()
+            root = drive.root_resource()
+            return root if "fields" in params else drive.default_view(root)
+        item = self._drive.find(path["fileId"])
+        if _first(params, "alt") == "media":
+            if item.content is None:
+                raise _not_downloadable()
+            return Media(item.content, item.mime_type)
+        return self._file_reply(item, params)
+
+    def _file_delete(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Media:
+        """Permanent deletion (with everything below a folder): 204, no body."""
+        self._sync_drive()
+        self._drive.find(path["fileId"])
+        self.delete_drive_file(path["fileId"])
+        return Media(b"", "", 204)
 
     def _file_list(self, path: dict[str, str], params: dict[str, list[str]], body: Json) -> Json:
-        """Spreadsheets visible to the caller, filtered by ``name = '...'`` in ``q`` (gspread's
-        ``Client.open(title)``); other query clauses are ignored."""
-        named = re.search(r"""name\s*=\s*(["'])(.*?)\1""", _first(params, "q"))
-        files = [
-            {
-                "kind": "drive#file",
-                "id": sid,
-                "name": book.properties["title"],
-                "mimeType": SHEETS_MIME,
-                "createdTime": CREATED,
-                "modifiedTime": CREATED,
-            }
-            for sid, book in self._books.items()
-            if sid not in self._denied and (not named or book.properties["title"] == named[2])
+        """Spreadsheets, folders and files, filtered by the ``q`` clauses
+        ``'<id>' in parents``, ``name = '…'``, ``mimeType = '…'`` / ``!=``, ``trashed = …``
+        joined by ``and`` (other clauses are ignored: they match everything), in creation
+        order, ``pageSize`` (default 100, at most 1000) per page."""
+        self._sync_drive()
+        keep = drive.query_filter(_first(params, "q"))
+        size = int(_first(params, "pageSize", str(PAGE_SIZE)))
+        if size < 1:
+            raise Invalid(f"Invalid value '{size}'. Values must be within the range: [1, 1000]")
+        size = min(size, MAX_PAGE_SIZE)
+        token = _first(params, "pageToken")
+        if token and not re.fullmatch(r"page-\d+", token):
+            raise Invalid(f"Invalid Value: pageToken {token!r}")
+        start = int(token[5:]) if token else 0
+        found = [
+            item
+            for fid, item in self._drive.files.items()
+            if fid not in self._denied and keep(item, self._drive.is_trashed(item))
         ]
-        return {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
+        page = found[start : start + size]
+        wide = "fields" in params
+        files = [
+            self._drive.resource(f) if wide else drive.default_view(self._drive.resource(f))
+            for f in page
+        ]
+        out: Json = {"kind": "drive#fileList", "incompleteSearch": False}
+        if start + size < len(found):
+            out["nextPageToken"] = f"page-{start + size}"
+        out["files"] = files
+        return out
+
+
+def _not_downloadable() -> ApiError:
+    return ApiError(
+        403,
+        "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
+        "fileNotDownloadable",
+    )
