@@ -382,7 +382,8 @@ class SupportLog:
         moment = now or datetime.now(UTC)
         # the archived Ticket IDs (rows repeating one are kept back as errors); the target
         # tabs themselves are read once the rows to move are known
-        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB, TREE_TAB) | ID_INDEX_SCOPE
+        scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB, TREE_TAB, probe=(LEAVES_TAB,))
+        scope |= ID_INDEX_SCOPE
         with self.backend.transaction():
             snapshot, settings = self.read(scope | Scope.of(UNSEALED_TAB))
             if not dry_run:  # timeline lines written since, earlier rows: sealed first
@@ -460,8 +461,14 @@ class SupportLog:
         signer = sealing.signer
         try:
             state = tree.frontier(snapshot)
+            problem = tree.integrity_problem(snapshot)
         except ValueError as exc:
-            raise ConfigError(f"{self.location}: {exc}; run sheetlog verify") from None
+            state, problem = None, str(exc)
+        if problem:
+            raise ConfigError(
+                f"{self.location}: {problem}; nothing was sealed (run sheetlog verify; put"
+                " the tab back from the file's or the spreadsheet's version history)"
+            )
         keys = tree.recorded_keys(snapshot)
         if signer is None and keys:
             raise ConfigError(
@@ -483,7 +490,7 @@ class SupportLog:
         leaves); the checkpoint goes to ``result`` and so to the Audit line."""
         from .passes import tree
 
-        if not seal.leaves:
+        if not seal.leaves and tree.frontier(snapshot) is not None:
             return []
         signer, tsa = seal.sealing.signer, seal.sealing.tsa
         origin = signer.name if signer is not None else _key_name(self.location)
@@ -507,7 +514,7 @@ class SupportLog:
 
         with self.backend.transaction():
             if snapshot is None:
-                scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB)
+                scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, probe=(LEAVES_TAB,))
                 snapshot = self.backend.read(scope | Scope(probe_prefixes=(ARCHIVE_PREFIX,)))
             seal = self._seal(snapshot, sealing, strict)
             titles = [t for t in [*snapshot.tabs, *snapshot.probed] if is_archive_title(t)]
@@ -599,7 +606,10 @@ class SupportLog:
             titles = [title for title in titles if only is None or title in only]
             result = retention.RetentionResult(action, titles, dry_run=dry_run)
             if action == "delete":
-                ops = retention.delete_ops(titles) + tree.deleted_ops(snapshot, titles)
+                try:
+                    ops = retention.delete_ops(titles) + tree.deleted_ops(snapshot, titles)
+                except ValueError as exc:
+                    raise ConfigError(f"{self.location}: {exc}; run sheetlog verify") from None
             else:
                 ops, result.cells = retention.anonymize_ops(snapshot, template, titles)
             if ops and not dry_run:
@@ -1201,7 +1211,8 @@ class SupportLog:
         from .passes import tree
 
         with self.backend.transaction():
-            snapshot, _ = self.read(Scope.of(TREE_TAB))
+            leaves = Scope.of(LEAVES_TAB) if signer is not None else Scope.of(probe=(LEAVES_TAB,))
+            snapshot, _ = self.read(Scope.of(TREE_TAB) | leaves)
             if signer is None:
                 try:
                     found = tree.latest(snapshot)
@@ -1214,6 +1225,11 @@ class SupportLog:
             seal = self._seal(snapshot, tree.Sealing(signer, tsa))
             if not seal.tree.size:
                 raise NotFoundError(f"{self.location}: {_NOTHING_SEALED}")
+            if not tree.same_hash(seal.tree.root(), tree.leaves_root(snapshot)):
+                raise ConfigError(
+                    f"{self.location}: the tree's state does not match its leaves, so it is"
+                    " not signed; run sheetlog verify"
+                )
             checkpoint = seal.checkpoint(signer.name)
             note = tree.sign(checkpoint, signer)
             lines = tree.checkpoint_lines(note, tsa)
@@ -1232,9 +1248,10 @@ class SupportLog:
 
     def _proof(self, snapshot: Snapshot, settings: Settings, ticket: str) -> Proof:
         """``proof`` over a read of the tree and its leaves: one more read, the row's tab."""
+        from .model import merkle
         from .passes import leaves, proofs, tree
 
-        ordered, _ = leaves.read_leaves(snapshot)
+        ordered = leaves.in_order(leaves.read_leaves(snapshot)[0])
         mine = [
             leaf
             for leaf in ordered
@@ -1246,6 +1263,11 @@ class SupportLog:
                 " archived rows (sheetlog archive seals them)"
             )
         leaf = mine[-1]  # archived again later: the latest row
+        if leaf.index < tree.deleted_tabs(snapshot).get(leaf.tab, 0):
+            raise NotFoundError(
+                f"{ticket}: retention deleted {leaf.tab}, its row with it; its leaf stays in"
+                " the tree, but a proof needs the row"
+            )
         note = tree.latest_note(snapshot)
         keys = tree.recorded_keys(snapshot)
         if note is None or "\n\n" not in note or not keys:
@@ -1270,12 +1292,18 @@ class SupportLog:
             checkpoint = tree.opened(note, keys)
         except ValueError as exc:
             raise ConfigError(f"{self.location}: the latest checkpoint: {exc}") from None
-        if leaf.index >= checkpoint.size or checkpoint.size > len(hashes):
+        covered = hashes[: checkpoint.size]
+        if (
+            leaf.index >= checkpoint.size
+            or [entry.index for entry in ordered[: checkpoint.size]] != list(range(len(covered)))
+            or not tree.same_hash(merkle.root(covered), checkpoint.root)
+        ):
             raise ConfigError(
-                f"{self.location}: the latest checkpoint ({checkpoint.size} leaves) does not"
-                f" cover leaf {leaf.index} of {len(hashes)}; run sheetlog verify"
+                f"{self.location}: the leaves no longer hash to the latest checkpoint (of"
+                f" {checkpoint.size}), so a proof of leaf {leaf.index} would not check; run"
+                " sheetlog verify"
             )
-        return proofs.build(data, leaf.index, hashes[: checkpoint.size], note)
+        return proofs.build(data, leaf.index, covered, note)
 
     def casefile(self, ticket: str, *, now: datetime | None = None) -> CaseFile:
         """What the log holds on ``ticket``, for an arbitrator: its rows (Log and archive),

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 import sheetlog
 from sheetlog.cli import cli
 from sheetlog.errors import ConfigError, NotFoundError
-from sheetlog.model.ops import DeleteTab, SetCells
+from sheetlog.model.ops import AddTab, AppendRows, DeleteTab, SetCells
 from sheetlog.model.signed_note import Signer
 from sheetlog.model.workbook import LEAVES_TAB, TREE_TAB
 from sheetlog.passes.proofs import Proof
@@ -124,6 +124,19 @@ def write(target: LogUnderTest, *ops: object) -> None:
     target.log.backend.write(list(ops))  # type: ignore[arg-type]
 
 
+def without_tree(target: LogUnderTest) -> None:
+    """Drop the tree's tabs and the settings line that says the log keeps one: a log as
+    it was before trees (or an editor who knows what sheetlog checks)."""
+    settings = target.values("_sheetlog")
+    at = next(i for i, row in enumerate(settings, 1) if row and row[0] == "merkle_tree")
+    write(
+        target,
+        DeleteTab(LEAVES_TAB),
+        DeleteTab(TREE_TAB),
+        SetCells("_sheetlog", at, 0, (("", ""),)),
+    )
+
+
 # --- tests --------------------------------------------------------------------------------
 
 
@@ -187,12 +200,24 @@ def test_tampering_is_named_by_verify_and_by_check_proof(
     write(any_log, SetCells(LEAVES_TAB, 3, 3, (("00" * 16,),)))
     assert any("T-2|does not match its leaf 1" in p for p in problems(any_log))
     write(any_log, SetCells(LEAVES_TAB, 3, 3, ((leaves[2][3],),)))
-    # two leaves swapped (their order is the tree's)
+    # rows of the leaves tab sorted by a person: harmless, the index is the order
     write(any_log, SetCells(LEAVES_TAB, 2, 0, (tuple(leaves[2]), tuple(leaves[1]))))
-    found = problems(any_log)
-    assert any("stands where leaf 0 should" in p for p in found), found
-    assert any("do not hash to the tree of 5" in p for p in found)
+    assert any_log.log.verify().ok
+    sheetlog.check_proof(any_log.log.proof("T-1").text(), key)
     write(any_log, SetCells(LEAVES_TAB, 2, 0, (tuple(leaves[1]), tuple(leaves[2]))))
+    # two leaves' places swapped (their order is the tree's)
+    write(any_log, SetCells(LEAVES_TAB, 2, 0, ((1,), (0,))))
+    found = problems(any_log)
+    assert any("do not hash to the tree of 5" in p for p in found), found
+    assert any("latest checkpoint's root" in p for p in found), found
+    with pytest.raises(ConfigError, match="no longer hash to the latest checkpoint"):
+        any_log.log.proof("T-4")
+    write(any_log, SetCells(LEAVES_TAB, 2, 0, ((0,), (1,))))
+    assert any_log.log.verify().ok
+    # a leaf deleted from the tab
+    write(any_log, SetCells(LEAVES_TAB, 3, 0, (tuple("" for _ in leaves[2]),)))
+    assert any("leaf 1 is missing" in p for p in problems(any_log))
+    write(any_log, SetCells(LEAVES_TAB, 3, 0, (tuple(leaves[2]),)))
     assert any_log.log.verify().ok
 
     # the proof file: its row, its place, its signature
@@ -224,12 +249,8 @@ def test_a_second_pass_extends_the_tree_and_verify_since_proves_it_only_grew(
     assert problems(any_log, since=second) == []
     # an editor with the key rewrites the past: drops the tree, edits a row, re-seals
     header = any_log.values(TAB)[0]
-    write(
-        any_log,
-        DeleteTab(LEAVES_TAB),
-        DeleteTab(TREE_TAB),
-        SetCells(TAB, 2, header.index("Issue Summary"), (("rewritten",),)),
-    )
+    without_tree(any_log)
+    write(any_log, SetCells(TAB, 2, header.index("Issue Summary"), (("rewritten",),)))
     any_log.log.archive(now=NOW, signer=signer)  # brings every archived row in again
     assert any_log.log.checkpoint().head.size == 5
     found = problems(any_log, since=first)
@@ -242,7 +263,7 @@ def test_rows_archived_before_the_tree_are_brought_in_by_the_next_pass(
     any_log.log.init()
     seed(any_log, closed(4))
     any_log.log.archive(now=NOW)
-    write(any_log, DeleteTab(LEAVES_TAB), DeleteTab(TREE_TAB))  # as a log made before trees
+    without_tree(any_log)  # as a log made before trees
     assert any_log.log.verify().tree_size == 0
     any_log.log.archive(now=NOW)  # nothing to move: still seals what is archived
     assert [row[2] for row in any_log.values(LEAVES_TAB)[1:]] == ["T-1", "T-2", "T-3", "T-4"]
@@ -418,3 +439,21 @@ def test_an_unreachable_tsa_archives_nothing(local_log: LogUnderTest, tmp_path: 
     with pytest.raises(sheetlog.BackendError, match=f"127.0.0.1:{port}"):
         local_log.log.archive(now=NOW, tsa=f"http://127.0.0.1:{port}/tsr")
     assert local_log.write_marker() == before
+
+
+def test_a_lost_tree_tab_stops_sealing_and_is_named(any_log: LogUnderTest, tmp_path: Path) -> None:
+    signer = signed_log(any_log, tmp_path, 2)
+    seed(any_log, closed(1, start=30))
+    for gone in (TREE_TAB, LEAVES_TAB):
+        kept = {title: any_log.values(title) for title in (TREE_TAB, LEAVES_TAB)}
+        write(any_log, DeleteTab(gone))
+        assert any("is gone" in p or "are gone" in p for p in problems(any_log))
+        before = any_log.write_marker()
+        with pytest.raises(ConfigError, match="nothing was sealed"):
+            any_log.log.archive(now=NOW, signer=signer)
+        assert any_log.write_marker() == before
+        write(any_log, AddTab(gone, tuple(kept[gone][0]), hidden=True))
+        write(any_log, AppendRows(gone, tuple(tuple(r) for r in kept[gone][1:])))
+        assert any_log.log.verify().ok
+    write(any_log, DeleteTab(LEAVES_TAB), DeleteTab(TREE_TAB))  # both: the settings remember
+    assert any("the tree's tabs" in p for p in problems(any_log))

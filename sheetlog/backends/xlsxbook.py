@@ -68,8 +68,9 @@ def load_book(path: Path, shown: Path) -> Workbook:
         book = Workbook()
         book.remove(book.active)
         return book
-    try:
-        return load_workbook(path, rich_text=False)
+    try:  # opened as a file: a pending temp copy (``.tmp``) is read by its content
+        with path.open("rb") as handle:
+            return load_workbook(handle, rich_text=False)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ConfigError(f"{shown} is not a readable .xlsx workbook: {exc}") from exc
 

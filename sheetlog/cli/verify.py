@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import ConfigError
 from .group import cli, emit_json, format_option, open_log, target_options
 
 
@@ -48,7 +49,12 @@ def verify(
 
     from ..passes.evidence import digest_line
 
-    if since is not None and "\n" not in since and Path(since).is_file():
+    if since is not None and "\n" not in since:
+        if not Path(since).is_file():
+            raise ConfigError(
+                f"--since {since}: no such file (give the file a checkpoint was saved to,"
+                " or its text)"
+            )
         since = Path(since).read_text(encoding="utf-8")
     with open_log(sheet, credentials) as support_log:
         result = support_log.verify(against=against, since=since)

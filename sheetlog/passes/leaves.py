@@ -6,9 +6,11 @@ A leaf is a record's canonical serialization and a random salt::
     \\n<32 hex digits of salt>
 
 ``cells`` holds every cell but the personal ones (and an archive row's Row Hash), as the
-Row Hash chain writes cells as text; ``personal`` is SHA-256 over the personal cells
-(``evidence.personal_digest``), so anonymizing keeps every leaf, and every proof, valid.
-The salt keeps a proof's sibling hashes from confirming a guess of another record.
+Row Hash chain writes cells as text; ``personal`` is SHA-256 of ``sheetlog-personal/v1|``,
+the salt, ``|`` and the digest of the personal cells (``evidence.personal_digest``): a
+proof's holder cannot confirm a guessed email through it, and anonymizing (which keeps
+that digest) keeps every leaf, and every proof, valid. The salt also keeps a proof's
+sibling hashes from confirming a guess of another record.
 
 Records are archived rows (personal: the template's ``pii`` columns; the digest is the
 one their Row Hash holds) and timeline lines (personal: Author). A line is written with
@@ -19,6 +21,7 @@ hash and (for a timeline line) the personal digest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Collection, Sequence
@@ -45,21 +48,19 @@ def leaf_bytes(
     cells: Sequence[CellValue],
     personal: str,
     personal_names: Collection[str],
+    salt: str,
 ) -> bytes:
-    """A record's canonical serialization (without its salt)."""
+    """A record's leaf: its canonical serialization (``personal``: the digest of its
+    personal cells, committed to with the salt), a newline, the salt's hex."""
     values = {
         name: hashed_text(cells[i] if i < len(cells) else None)
         for i, name in enumerate(header)
         if name and name != HASH_COLUMN and name not in personal_names
     }
-    document = {"cells": values, "personal": personal, "tab": title, "v": LEAF_VERSION}
+    committed = hashlib.sha256(f"sheetlog-personal/v1|{salt}|{personal}".encode()).hexdigest()
+    document = {"cells": values, "personal": committed, "tab": title, "v": LEAF_VERSION}
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.encode("utf-8")
-
-
-def salted(data: bytes, salt: str) -> bytes:
-    """A leaf's bytes: the serialization, a newline, the salt's hex."""
-    return data + b"\n" + salt.encode("ascii")
+    return text.encode("utf-8") + b"\n" + salt.encode("ascii")
 
 
 def new_salt() -> str:
@@ -121,6 +122,11 @@ def read_leaves(snapshot: Snapshot, title: str = LEAVES_TAB) -> tuple[list[Leaf]
     return leaves, problems
 
 
+def in_order(leaves: Sequence[Leaf]) -> list[Leaf]:
+    """Leaves in the tree's order: by index (whatever order their tab's rows are in)."""
+    return sorted(leaves, key=lambda leaf: (leaf.index, leaf.row))
+
+
 def is_messages_title(title: str) -> bool:
     """Whether ``title`` names a timeline tab (``Messages YYYY-MM``)."""
     return title.startswith(MESSAGES_PREFIX)
@@ -140,12 +146,12 @@ def record_bytes(
         personal = personal_digest(header, cells, MESSAGE_PERSONAL)
         if _forgotten(header, cells, leaf.personal):
             personal = leaf.personal  # forgotten: the digest the leaf kept stands
-        return salted(leaf_bytes(title, header, cells, personal, MESSAGE_PERSONAL), leaf.salt)
+        return leaf_bytes(title, header, cells, personal, MESSAGE_PERSONAL, leaf.salt)
     at = list(header).index(HASH_COLUMN) if HASH_COLUMN in header else None
     link = parse_link(cells[at] if at is not None and at < len(cells) else None)
     if link is None:
         return None
-    return salted(leaf_bytes(title, header, cells, link.pii, pii), leaf.salt)
+    return leaf_bytes(title, header, cells, link.pii, pii, leaf.salt)
 
 
 def _forgotten(header: Sequence[str], cells: Sequence[CellValue], personal: str) -> bool:
@@ -175,7 +181,7 @@ def unsealed_ops(snapshot: Snapshot, messages: Sequence[Message]) -> list[Op]:
         cells = message.cells()
         personal = personal_digest(MESSAGES_HEADER, cells, MESSAGE_PERSONAL)
         salt = new_salt()
-        data = leaf_bytes(message.tab, MESSAGES_HEADER, cells, personal, MESSAGE_PERSONAL)
-        digest = leaf_hash(salted(data, salt))
+        data = leaf_bytes(message.tab, MESSAGES_HEADER, cells, personal, MESSAGE_PERSONAL, salt)
+        digest = leaf_hash(data)
         rows.append(Leaf(-1, message.tab, message.ticket, salt, digest, personal).cells())
     return hidden_rows(snapshot, UNSEALED_TAB, UNSEALED_HEADER, tuple(rows))

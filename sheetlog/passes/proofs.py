@@ -43,6 +43,7 @@ class Proof:
         """A proof file's text; ValueError naming what is wrong."""
         text = text.replace("\r\n", "\n").lstrip("\ufeff")
         head, sep, note = text.partition("\n\n")
+        note = note.strip("\n") + "\n"  # a newline more or less, as a mail or an editor left it
         lines = head.split("\n")
         if not sep or not lines or lines[0] != PROOF_HEADER:
             raise ValueError(f"not a proof: it does not start with {PROOF_HEADER}")

@@ -15,7 +15,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..model.merkle import Frontier, leaf_hash
+from ..model.merkle import Frontier, leaf_hash, root
 from ..model.ops import DeleteRowsIfUnchanged, Op
 from ..model.sheetdata import CellValue, Snapshot, Tab
 from ..model.signed_note import Checkpoint, Signer, Verifier, open_note
@@ -23,6 +23,7 @@ from ..model.templates import Template
 from ..model.timestamp import request_timestamp
 from ..model.workbook import (
     LEAVES_TAB,
+    SETTINGS_TAB,
     SIGNING_KEY,
     TREE_TAB,
     UNSEALED_TAB,
@@ -33,17 +34,40 @@ from ..model.workbook import (
     settings_set_ops,
 )
 from .evidence import HASH_COLUMN, hashed_text, parse_link
-from .leaves import LEAVES_HEADER, Leaf, new_salt, record_bytes
+from .leaves import LEAVES_HEADER, Leaf, in_order, new_salt, read_leaves, record_bytes
 
 TREE_SETTING = "tree"
 """The line of the tree's state: ``<size> <frontier hashes, hex, comma-joined>``."""
 DELETED_SETTING = "deleted"
 """The line of the archive tabs ``retention --delete`` removed, whose leaves stay in the
-tree without their rows (one title a line)."""
+tree without their rows: ``<title>@<tree size then>`` a line (a leaf sealed later, in
+a tab of that name made again, is checked as any other)."""
+TREE_KEPT = "merkle_tree"
+"""The settings line saying the log keeps a tree (and where): its tabs may not vanish."""
 CHECKPOINT_SETTING = "checkpoint"
 """The line of the latest checkpoint, as a note (signed when the log has a key)."""
 TIMESTAMP_SETTING = "timestamp"
 """The line of the latest checkpoint's RFC 3161 timestamp token (base64 DER; "": none)."""
+
+
+def leaves_root(snapshot: Snapshot) -> bytes:
+    """The root of the tree over the leaves tab as read (in index order)."""
+    return root([leaf.hash for leaf in in_order(read_leaves(snapshot)[0])])
+
+
+def integrity_problem(snapshot: Snapshot) -> str | None:
+    """Why the tree's tabs and the settings disagree (a tab gone without the other, both
+    gone once the log kept a tree), else None. ``snapshot`` read the settings and the
+    tree tab and probed the leaves tab; ValueError when the state line was edited."""
+    state = frontier(snapshot)
+    leaves = snapshot.exists(LEAVES_TAB)
+    if state is None and leaves:
+        return f"the tree's state (the {TREE_TAB} tab) is gone but its leaves are there"
+    if state is not None and state.size and not leaves:
+        return f"the tree's leaves (the {LEAVES_TAB} tab) are gone"
+    if state is None and setting_values(snapshot, TREE_KEPT):
+        return f"the tree's tabs ({TREE_TAB}, {LEAVES_TAB}) are gone"
+    return None
 
 
 def frontier(snapshot: Snapshot) -> Frontier | None:
@@ -111,12 +135,13 @@ class Seal:
 
     def ops(self, snapshot: Snapshot, recorded: Mapping[str, str]) -> list[Op]:
         """The writes: the leaves, the waiting ones taken off their tab (those still as
-        read), the tree's new state, the checkpoint as ``recorded`` (``checkpoint_lines``)."""
-        if not self.leaves:
-            return []
+        read), the tree's new state, the checkpoint as ``recorded`` (``checkpoint_lines``);
+        a log's first tree is noted in its settings, so losing both tabs shows."""
         state = f"{self.tree.size} {','.join(h.hex() for h in self.tree.hashes)}"
         rows = tuple(leaf.cells() for leaf in self.leaves)
-        ops = hidden_rows(snapshot, LEAVES_TAB, LEAVES_HEADER, rows)
+        ops = hidden_rows(snapshot, LEAVES_TAB, LEAVES_HEADER, rows) if rows else []
+        if frontier(snapshot) is None and snapshot.exists(SETTINGS_TAB):
+            ops += settings_set_ops(snapshot, {TREE_KEPT: f"{TREE_TAB}, {LEAVES_TAB}"})
         if self.unsealed:
             waiting = snapshot.tabs[UNSEALED_TAB]
             cells = tuple(leaf.cells() for leaf in self.unsealed)
@@ -144,23 +169,28 @@ def legacy_rows(snapshot: Snapshot) -> list[tuple[Tab, list[list[CellValue]]]]:
     return found
 
 
-def deleted_tabs(snapshot: Snapshot) -> set[str]:
-    """The archive tabs retention deleted (their leaves have no rows, by design)."""
-    return {
-        title
-        for value in setting_values(snapshot, DELETED_SETTING, TREE_TAB)
-        for title in value.split("\n")
-        if title
-    }
+def deleted_tabs(snapshot: Snapshot) -> dict[str, int]:
+    """The archive tabs retention deleted, each with the tree's size then: their leaves
+    below it have no rows, by design."""
+    found: dict[str, int] = {}
+    for value in setting_values(snapshot, DELETED_SETTING, TREE_TAB):
+        for line in value.split("\n"):
+            title, _, size = line.rpartition("@")
+            if title and size.isdigit():
+                found[title] = max(found.get(title, 0), int(size))
+    return found
 
 
 def deleted_ops(snapshot: Snapshot, titles: Sequence[str]) -> list[Op]:
-    """The write that records ``titles`` as deleted by retention (when the tree has
-    leaves, which then stay without their rows)."""
-    if frontier(snapshot) is None:
+    """The write that records ``titles`` as deleted by retention at the tree's size now
+    (when the tree has leaves, which then stay without their rows); ValueError when the
+    tree's state line was edited."""
+    state = frontier(snapshot)
+    if state is None:
         return []
-    every = sorted(deleted_tabs(snapshot) | set(titles))
-    return settings_set_ops(snapshot, {DELETED_SETTING: "\n".join(every)}, TREE_TAB)
+    every = {**deleted_tabs(snapshot), **dict.fromkeys(titles, state.size)}
+    lines = "\n".join(f"{title}@{size}" for title, size in sorted(every.items()))
+    return settings_set_ops(snapshot, {DELETED_SETTING: lines}, TREE_TAB)
 
 
 def checkpoint_words(checkpoint: Checkpoint) -> str:

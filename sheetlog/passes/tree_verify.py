@@ -12,11 +12,12 @@ from ..model.templates import Template
 from ..model.timestamp import check_timestamp
 from ..model.workbook import LEAVES_TAB, data_rows, is_archive_title
 from .evidence import HASH_COLUMN, ChainProblem, Verification, hashed_text
-from .leaves import Leaf, is_messages_title, read_leaves, record_leaf
+from .leaves import Leaf, in_order, is_messages_title, read_leaves, record_leaf
 from .tree import (
     b64,
     deleted_tabs,
     frontier,
+    integrity_problem,
     latest_note,
     latest_timestamp,
     opened,
@@ -34,11 +35,11 @@ def verify_tree(snapshot: Snapshot, template: Template, result: Verification) ->
     report = result.problems.append
     for problem in malformed:
         report(ChainProblem(LEAVES_TAB, 0, "", problem))
-    ordered = sorted(leaves, key=lambda leaf: leaf.row)
+    ordered = in_order(leaves)  # a person sorting the tab changes nothing
     for place, leaf in enumerate(ordered):
         if leaf.index != place:
-            why = f"leaf {leaf.index} stands where leaf {place} should: leaves were"
-            report(ChainProblem(LEAVES_TAB, leaf.row, leaf.ticket, f"{why} deleted or moved"))
+            what = "missing" if leaf.index > place else "there twice"
+            report(ChainProblem(LEAVES_TAB, leaf.row, leaf.ticket, f"leaf {place} is {what}"))
             break
     hashes = [leaf.hash for leaf in ordered]
     result.tree_size = len(hashes)
@@ -51,8 +52,12 @@ def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) 
     report = result.problems.append
     try:
         state = frontier(snapshot)
+        problem = integrity_problem(snapshot)
     except ValueError as exc:
         report(ChainProblem("", 0, "", str(exc)))
+        return
+    if problem:
+        report(ChainProblem("", 0, "", problem))
         return
     size = state.size if state is not None else 0
     if size != len(hashes) or (state is not None and not same_hash(state.root(), root(hashes))):
@@ -86,7 +91,8 @@ def _check_rows(
 ) -> None:
     """Each archived row with a chain link, and each timeline line sealed, hashes to a
     leaf of its tab and Ticket ID; each leaf has its record."""
-    named = {(p.tab, p.row) for p in result.problems}
+    moved = ("reordered", "row(s)")  # only where its content changed is a row named once
+    named = {(p.tab, p.row) for p in result.problems if not p.problem.startswith(moved)}
     by_key: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
     for leaf in leaves:
         by_key[(leaf.tab, leaf.ticket)].append(leaf)
@@ -126,7 +132,7 @@ def _check_rows(
                 report(ChainProblem(tab.title, number, ticket, what))
     gone = deleted_tabs(snapshot)
     for leaf in leaves:
-        if leaf.index in used or leaf.tab in gone:
+        if leaf.index in used or leaf.index < gone.get(leaf.tab, 0):
             continue
         if (leaf.tab, leaf.ticket) in {(p.tab, p.ticket_id) for p in result.problems}:
             continue  # its row was named above
@@ -138,13 +144,13 @@ def since(snapshot: Snapshot, note: str) -> list[str]:
     """Why the log is not an extension of the checkpoint ``note`` (one kept elsewhere):
     a signature that fails, fewer leaves, or a consistency proof from its tree to
     today's that does not check. Empty when the log only grew."""
-    try:
-        text = note.replace("\r\n", "\n").strip("\n") + "\n"
-        checkpoint = opened(text, recorded_keys(snapshot))
+    text = note.replace("\r\n", "\n").strip("\n") + "\n"
+    try:  # a checkpoint kept before the log had a key is unsigned: its tree still counts
+        signed = "\n\n" in text
+        checkpoint = opened(text, recorded_keys(snapshot) if signed else [])
     except ValueError as exc:
         return [f"--since: {exc}"]
-    leaves, _ = read_leaves(snapshot)
-    hashes = [leaf.hash for leaf in sorted(leaves, key=lambda leaf: leaf.row)]
+    hashes = [leaf.hash for leaf in in_order(read_leaves(snapshot)[0])]
     if checkpoint.size > len(hashes):
         return [
             f"--since: the tree has {len(hashes)} leaves, fewer than the {checkpoint.size}"
