@@ -457,3 +457,64 @@ def test_a_lost_tree_tab_stops_sealing_and_is_named(any_log: LogUnderTest, tmp_p
         assert any_log.log.verify().ok
     write(any_log, DeleteTab(LEAVES_TAB), DeleteTab(TREE_TAB))  # both: the settings remember
     assert any("the tree's tabs" in p for p in problems(any_log))
+
+
+def test_verify_since_an_unsigned_checkpoint_kept_before_the_key(
+    local_log: LogUnderTest, tmp_path: Path
+) -> None:
+    local_log.log.init()
+    seed(local_log, closed(2))
+    local_log.log.archive(now=NOW)
+    kept = local_log.log.checkpoint().note  # unsigned: the log had no key yet
+    local_log.log.keygen(tmp_path / "k.key", "team")
+    signer = sheetlog.supportlog.read_signer(tmp_path / "k.key")
+    local_log.log.checkpoint(signer)
+    seed(local_log, closed(1, start=40))
+    local_log.log.archive(now=NOW, signer=signer)
+    assert problems(local_log, since=kept) == []
+    forged = kept.replace(kept.split("\n")[2], base64.b64encode(b"\0" * 32).decode())
+    assert any("rewritten since the checkpoint of 2" in p for p in problems(local_log, forged))
+    result = CliRunner().invoke(
+        cli, ["verify", "--since", "checkpont.txt", "--sheet", str(local_log.path)]
+    )
+    assert result.exit_code == 2 and "--since checkpont.txt: no such file" in result.output
+
+
+def test_an_edited_row_moved_elsewhere_is_still_named(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    from sheetlog.model.templates import load_template
+    from sheetlog.passes.evidence import chain_rows
+
+    signed_log(any_log, tmp_path, 5)
+    rows = any_log.values(TAB)
+    header = rows[0]
+    edited = [list(r) for r in rows[1:]]
+    edited[2][header.index("Issue Summary")] = "Never promised a refund"
+    rechained = chain_rows(
+        load_template("standard"), header, [[*r[:-1], None] for r in edited], None
+    )
+    order = [0, 1, 3, 4, 2]  # T-3, edited and rechained, moved to the bottom
+    write(any_log, SetCells(TAB, 2, 0, tuple(tuple(rechained[i]) for i in order)))
+    found = problems(any_log)
+    assert any("reordered" in p for p in found)
+    assert any("T-3|does not match its leaf 2" in p for p in found), found
+
+
+def test_archive_tabs_with_nothing_to_seal_are_read_once(
+    google_log: LogUnderTest, tmp_path: Path
+) -> None:
+    google_log.log.init()
+    write(google_log, AddTab("Archive 2024-01", ("Ticket ID", "Row Hash")))  # an empty tab
+    assert google_log.fake is not None
+    google_log.log.archive(now=NOW)  # seals nothing, but writes the empty tree once
+    google_log.fake.calls.clear()
+    google_log.log.archive(now=NOW)
+    whole = {"metadataKey": "sheetlog.tab", "metadataValue": "Archive 2024-01"}
+    asked = [
+        f["developerMetadataLookup"]
+        for c in google_log.fake.calls
+        for f in (c.body or {}).get("dataFilters", [])
+    ]
+    assert whole not in asked  # the tab is not read whole again to seal it
+    assert "spreadsheets.batchUpdate" not in [c.method_id for c in google_log.fake.calls]
