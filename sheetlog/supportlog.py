@@ -555,14 +555,26 @@ class SupportLog:
         against the latest checkpoint and its signature. ``against`` is a digest line
         taken earlier, whose chain heads must still be there unchanged; ``since``, a
         checkpoint kept earlier, of which the tree must be an extension (a consistency
-        proof)."""
+        proof). The logs this one archives to are read once each, their trees (which seal
+        the rows archived there) checked too."""
+        from .passes import archive_to as elsewhere
         from .passes import evidence, tree_verify
 
         scope = ARCHIVES_SCOPE | MESSAGES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB)
         snapshot, settings = self.read(scope)
-        snapshot = self._with_archives_elsewhere(snapshot, ARCHIVES_SCOPE)
+        theirs: list[tuple[str, Snapshot]] = []
+        for other in self._archive_logs(snapshot):
+            read = other.backend.read(ARCHIVES_SCOPE | Scope.of(SETTINGS_TAB, LEAVES_TAB, TREE_TAB))
+            snapshot = elsewhere.joined(snapshot, read, other.location)
+            theirs.append((other.location, read))
         result = evidence.verify(snapshot, settings.template)
         tree_verify.verify_tree(snapshot, settings.template, result)
+        for location, read in theirs:
+            there = evidence.Verification()
+            tree_verify.verify_tree(read, settings.template, there)
+            named = {(p.tab, p.row) for p in result.problems}  # by the chain: said once
+            retitled = [replace(p, tab=f"{p.tab} ({location})") for p in there.problems]
+            result.problems += [p for p in retitled if not p.row or (p.tab, p.row) not in named]
         result.problems += self._attachment_problems(snapshot)
         found = evidence.check_digest(snapshot, against) if against else []
         found += tree_verify.since(snapshot, since) if since else []

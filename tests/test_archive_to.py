@@ -192,3 +192,29 @@ def test_the_live_log_still_archives_in_four_calls(
         "spreadsheets.getByDataFilter",
         "spreadsheets.batchUpdate",
     ]
+
+
+def test_rows_archived_elsewhere_are_sealed_there_and_verified_from_here(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    elsewhere = archived_to(tmp_path, any_log)
+    theirs = elsewhere.backend.read(Scope.of("_sheetlog_leaves", "_sheetlog_tree"))
+    leaves = theirs.tabs["_sheetlog_leaves"].rows[1:]
+    assert sorted(str(row[2]) for row in leaves) == ["T-01", "T-03", "T-07"]
+    result = any_log.log.verify()
+    assert result.ok, result.problems
+    # a row there edited, its chain rebuilt: the tree there names it, from here
+    rows = elsewhere.backend.read(Scope.of("Archive 2025-09")).tabs["Archive 2025-09"].rows
+    header = [str(h) for h in rows[0]]
+    from sheetlog.model.templates import load_template
+    from sheetlog.passes.evidence import chain_rows
+
+    forged = [list(r) + [None] * (len(header) - len(r)) for r in rows[1:]]
+    forged[0][header.index("Issue Summary")] = "rewritten elsewhere"
+    rebuilt = chain_rows(load_template(), header, [[*r[:-1], None] for r in forged], None)
+    elsewhere.backend.write([SetCells("Archive 2025-09", 2, 0, tuple(tuple(r) for r in rebuilt))])
+    found = [(p.tab, p.problem) for p in any_log.log.verify().problems]
+    assert any(
+        tab == f"Archive 2025-09 ({elsewhere.location})" and "does not match its leaf" in what
+        for tab, what in found
+    ), found
