@@ -124,6 +124,37 @@ def archive_demo() -> None:
     sheetlog("verify")
     sheetlog("verify", "--digest")
     print("# Store that digest line outside the sheet: verify --against proves nothing changed.")
+    print("\n# Signed evidence: a key pair, a checkpoint signed with it, one ticket's proof,")
+    print("# checked offline with the public key alone.")
+    key = DEMO / "demo-signing.key"
+    sheetlog("keygen", "--signing-key", str(key), "--name", "demo-support")
+    sheetlog("checkpoint", "--signing-key", str(key))
+    archived = first_archived_ticket()
+    proof = DEMO / f"{archived}.tlog-proof"
+    sheetlog("proof", archived, "-o", str(proof))
+    public = DEMO / "demo-signing.pub"
+    public.write_text(signer_public_key(key) + "\n", encoding="utf-8")
+    print(f"\n$ sheetlog check-proof demo/{proof.name} --key demo/{public.name}", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "sheetlog", "check-proof", str(proof), "--key", str(public)],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def first_archived_ticket() -> str:
+    """A ticket the archive pass moved (the first row of the first archive tab)."""
+    book = openpyxl.load_workbook(WORKBOOK, read_only=True)
+    title = next(name for name in book.sheetnames if name.startswith("Archive "))
+    rows = book[title].iter_rows(min_row=2, max_row=2, values_only=True)
+    return str(next(rows)[0])
+
+
+def signer_public_key(path: Path) -> str:
+    """The public half of the key file keygen wrote (what keygen printed)."""
+    from sheetlog.model.signed_note import Signer
+
+    return str(Signer.parse(path.read_text(encoding="utf-8")).verifier)
 
 
 def day_to_day() -> None:

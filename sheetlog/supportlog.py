@@ -1570,10 +1570,11 @@ def open(
     assert where.spreadsheet_id is not None
     if where.is_new:
         raise ConfigError('gsheet:new only works with "sheetlog init" (it creates the spreadsheet)')
-    from .backends.gauth import SHEETS_SCOPE
+    from .backends.gauth import DRIVE_FILE_SCOPE, SHEETS_SCOPE
     from .backends.google import GoogleBackend
 
-    creds, acting = _google_credentials(credentials, [SHEETS_SCOPE])
+    # drive.file: the attachments sheetlog uploads and the folder it makes, nothing else
+    creds, acting = _google_credentials(credentials, [SHEETS_SCOPE, DRIVE_FILE_SCOPE])
     return SupportLog(GoogleBackend(where.spreadsheet_id, creds, acting))
 
 

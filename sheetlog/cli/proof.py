@@ -90,4 +90,4 @@ def check_proof(proof_file: str, key: str, output: str) -> None:
     cells = checked.row.get("cells", {})
     for name, value in cells.items() if isinstance(cells, dict) else ():
         click.echo(f"  {name}: {value}")
-    click.echo(f"  personal cells (SHA-256): {checked.row.get('personal', '')}")
+    click.echo(f"  personal cells (salted SHA-256 commitment): {checked.row.get('personal', '')}")
