@@ -507,8 +507,9 @@ class SupportLog:
     ) -> int:
         """Seal what waits for this log's tree, in one write: the timeline lines written
         since the last pass, and (once) the rows archived before the log had a tree.
-        ``snapshot``: a read of the settings, the tree, the waiting leaves and which
-        archive tabs there are (without it, one read makes it); returns how many."""
+        ``snapshot``: a read of the settings, the tree, the waiting leaves, whether the
+        leaves tab is there and which archive tabs there are (without it, one read makes
+        it); returns how many. One write, and one more read the first time."""
         from .passes import leaves, tree
         from .passes.archive import ArchiveResult
 
@@ -522,8 +523,9 @@ class SupportLog:
             waiting, _ = leaves.read_leaves(snapshot, UNSEALED_TAB)
             if not (earlier or waiting):
                 return 0
-            scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, *earlier, probe=(LEAVES_TAB,))
-            snapshot = self.backend.read(scope)
+            if earlier:  # the one read of every archive tab a log ever needs
+                scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, *earlier)
+                snapshot = self.backend.read(scope | Scope.of(probe=(LEAVES_TAB,)))
             for tab, rows in tree.legacy_rows(snapshot):
                 seal.add_rows(template, tab.title, tab.header, rows)
             seal.add_unsealed(leaves.read_leaves(snapshot, UNSEALED_TAB)[0])

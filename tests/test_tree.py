@@ -518,3 +518,20 @@ def test_archive_tabs_with_nothing_to_seal_are_read_once(
     ]
     assert whole not in asked  # the tab is not read whole again to seal it
     assert "spreadsheets.batchUpdate" not in [c.method_id for c in google_log.fake.calls]
+
+
+def test_google_archive_seals_waiting_lines_in_one_more_write(
+    google_log: LogUnderTest, tmp_path: Path
+) -> None:
+    signer = signed_log(google_log, tmp_path, 3)
+    seed(google_log, closed(2, start=10))
+    google_log.log.message("T-10", "Where is it?", at="2025-09-10 11:00")
+    assert google_log.fake is not None
+    google_log.fake.calls.clear()
+    google_log.log.message("T-10", "Still waiting", at="2025-09-10 11:05")
+    assert len(google_log.fake.calls) == 2  # a message: one read, one write
+    google_log.fake.calls.clear()
+    google_log.log.archive(now=NOW, signer=signer)
+    methods = [c.method_id for c in google_log.fake.calls]
+    assert methods.count("spreadsheets.batchUpdate") == 3 and len(methods) == 5, methods
+    assert google_log.log.verify().tree_size == 3 + 2 + 2
