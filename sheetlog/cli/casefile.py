@@ -7,19 +7,13 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from .group import cli, json_text, open_log, target_options
+from .group import cli, json_text, open_log, output_file_option, target_options
 
 
 @cli.command()
 @target_options
 @click.argument("ticket")
-@click.option(
-    "-o",
-    "--output-file",
-    "out",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the case file. Default: standard output.",
-)
+@output_file_option("standard output")
 @click.option(
     "--format",
     "output",

@@ -98,6 +98,18 @@ def signing_key_option(command: F) -> F:
     )(command)
 
 
+def output_file_option(what: str) -> Callable[[F], F]:
+    """``-o/--output-file``: where a command writes the file it makes (``what``: where it
+    goes without one)."""
+    return click.option(
+        "-o",
+        "--output-file",
+        "out",
+        type=click.Path(dir_okay=False, writable=True),
+        help=f"Where to write it. Default: {what}.",
+    )
+
+
 def tsa_option(command: F) -> F:
     """``--tsa``: the RFC 3161 Time-Stamping Authority that timestamps checkpoints."""
     return click.option(

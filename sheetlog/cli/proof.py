@@ -8,19 +8,13 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from .group import cli, emit_json, format_option, open_log, target_options
+from .group import cli, emit_json, format_option, open_log, output_file_option, target_options
 
 
 @cli.command()
 @target_options
 @click.argument("ticket")
-@click.option(
-    "-o",
-    "--output-file",
-    "out",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the proof. Default: TICKET.tlog-proof here.",
-)
+@output_file_option("TICKET.tlog-proof here")
 def proof(sheet: str | None, credentials: str | None, ticket: str, out: str | None) -> None:
     """Write the evidence of an archived ticket's row: the row, its place in the log's
     Merkle tree and the signed checkpoint (a C2SP tlog-proof file). Anyone holding the
