@@ -120,6 +120,8 @@ MESSAGES_PROBE = Scope(probe_prefixes=(MESSAGES_PREFIX,)) | Scope.of(probe=(UNSE
 and whether the tab of leaves waiting to be sealed is there."""
 
 SEAL_PROBE = (ID_INDEX_TAB, LEAVES_TAB)
+EARLIER = (ARCHIVE_PREFIX, MESSAGES_PREFIX)
+"""The tabs whose records a log's first tree takes in: archived rows, timeline lines."""
 """What a write that archives rows needs to know exists: the indexes it appends to."""
 
 CredentialsArg: TypeAlias = "str | os.PathLike[str] | Credentials | None"
@@ -385,7 +387,8 @@ class SupportLog:
         scope = LOG_SCOPE | Scope.of(archiving.STAGING_TAB, TREE_TAB, probe=(LEAVES_TAB,))
         scope |= ID_INDEX_SCOPE
         with self.backend.transaction():
-            snapshot, settings = self.read(scope | Scope.of(UNSEALED_TAB))
+            first = Scope.of(UNSEALED_TAB) | Scope(probe_prefixes=EARLIER)
+            snapshot, settings = self.read(scope | first)
             if not dry_run:  # timeline lines written since, earlier rows: sealed first
                 self._seal_waiting(settings.template, sealing, snapshot)
                 if archive_to is not None:
@@ -496,7 +499,8 @@ class SupportLog:
         origin = signer.name if signer is not None else _key_name(self.location)
         checkpoint = seal.checkpoint(origin)
         result.checkpoint = checkpoint
-        return seal.ops(snapshot, tree.checkpoint_lines(tree.sign(checkpoint, signer), tsa))
+        lines = tree.checkpoint_lines(tree.sign(checkpoint, signer), tsa, required=False)
+        return seal.ops(snapshot, lines)
 
     def _seal_waiting(
         self,
@@ -516,9 +520,13 @@ class SupportLog:
         with self.backend.transaction():
             if snapshot is None:
                 scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, probe=(LEAVES_TAB,))
-                snapshot = self.backend.read(scope | Scope(probe_prefixes=(ARCHIVE_PREFIX,)))
+                snapshot = self.backend.read(scope | Scope(probe_prefixes=EARLIER))
             seal = self._seal(snapshot, sealing, strict)
-            titles = [t for t in [*snapshot.tabs, *snapshot.probed] if is_archive_title(t)]
+            titles = [
+                title
+                for title in [*snapshot.tabs, *snapshot.probed]
+                if is_archive_title(title) or title.startswith(MESSAGES_PREFIX)
+            ]
             earlier = titles if tree.frontier(snapshot) is None else []
             waiting, _ = leaves.read_leaves(snapshot, UNSEALED_TAB)
             if not (earlier or waiting):
@@ -526,14 +534,16 @@ class SupportLog:
             if earlier:  # the one read of every archive tab a log ever needs
                 scope = Scope.of(SETTINGS_TAB, TREE_TAB, UNSEALED_TAB, *earlier)
                 snapshot = self.backend.read(scope | Scope.of(probe=(LEAVES_TAB,)))
-            for tab, rows in tree.legacy_rows(snapshot):
+            waiting = leaves.read_leaves(snapshot, UNSEALED_TAB)[0]
+            for tab, rows in tree.legacy_rows(snapshot, template, waiting):
                 seal.add_rows(template, tab.title, tab.header, rows)
-            seal.add_unsealed(leaves.read_leaves(snapshot, UNSEALED_TAB)[0])
+            seal.add_unsealed(waiting)
             result = ArchiveResult()
             ops = self._sealed_ops(snapshot, seal, result)
             if ops:
                 assert result.checkpoint is not None
-                what = [f"{len(seal.leaves) - len(seal.unsealed)} archived rows"] * bool(earlier)
+                before = len(seal.leaves) - len(seal.unsealed)
+                what = [f"{before} records written before the tree"] * bool(earlier)
                 what += [f"{len(seal.unsealed)} timeline lines"] * bool(seal.unsealed)
                 details = f"sealed {' and '.join(what)} into the tree; " + (
                     tree.checkpoint_words(result.checkpoint)
@@ -562,7 +572,7 @@ class SupportLog:
         from .passes import archive_to as elsewhere
         from .passes import evidence, tree_verify
 
-        scope = ARCHIVES_SCOPE | MESSAGES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB)
+        scope = ARCHIVES_SCOPE | MESSAGES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB, UNSEALED_TAB)
         snapshot, settings = self.read(scope)
         theirs: list[tuple[str, Snapshot]] = []
         for other in self._archive_logs(snapshot):
@@ -1225,6 +1235,10 @@ class SupportLog:
         from .passes import tree
 
         with self.backend.transaction():
+            if tsa and signer is None:
+                raise ConfigError(
+                    "--tsa timestamps a checkpoint as it is signed: give --signing-key too"
+                )
             leaves = Scope.of(LEAVES_TAB) if signer is not None else Scope.of(probe=(LEAVES_TAB,))
             snapshot, _ = self.read(Scope.of(TREE_TAB) | leaves)
             if signer is None:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 import sheetlog
 from sheetlog.cli import cli
 from sheetlog.errors import ConfigError, NotFoundError
+from sheetlog.model.messages import MESSAGES_HEADER
 from sheetlog.model.ops import AddTab, AppendRows, DeleteTab, SetCells
 from sheetlog.model.signed_note import Signer
 from sheetlog.model.workbook import LEAVES_TAB, TREE_TAB
@@ -269,7 +270,10 @@ def test_rows_archived_before_the_tree_are_brought_in_by_the_next_pass(
     assert [row[2] for row in any_log.values(LEAVES_TAB)[1:]] == ["T-1", "T-2", "T-3", "T-4"]
     result = any_log.log.verify()
     assert result.ok and result.tree_size == 4
-    assert "sealed 4 archived rows into the tree; checkpoint 4 " in any_log.audit()[-1][5]
+    assert (
+        "sealed 4 records written before the tree into the tree; checkpoint 4 "
+        in any_log.audit()[-1][5]
+    )
 
 
 def test_a_log_with_a_key_refuses_to_archive_unsigned_or_with_another_key(
@@ -427,7 +431,9 @@ def test_a_tsa_timestamps_each_checkpoint(any_log: LogUnderTest, tmp_path: Path,
     assert any("the latest checkpoint's timestamp" in p for p in problems(any_log))
 
 
-def test_an_unreachable_tsa_archives_nothing(local_log: LogUnderTest, tmp_path: Path) -> None:
+def test_an_unreachable_tsa_leaves_the_checkpoint_without_a_token(
+    local_log: LogUnderTest, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     import socket
 
     with socket.socket() as free:
@@ -435,10 +441,17 @@ def test_an_unreachable_tsa_archives_nothing(local_log: LogUnderTest, tmp_path: 
         port = free.getsockname()[1]
     local_log.log.init()
     seed(local_log, closed(2))
-    before = local_log.write_marker()
+    url = f"http://127.0.0.1:{port}/tsr"
+    assert local_log.log.archive(now=NOW, tsa=url).moved == 2  # rows moving: not held back
+    assert f"127.0.0.1:{port}" in caplog.text and "without a timestamp" in caplog.text
+    assert local_log.log.checkpoint().timestamp is None
+    assert local_log.log.verify().ok
+    with pytest.raises(ConfigError, match="give --signing-key too"):
+        local_log.log.checkpoint(tsa=url)
+    local_log.log.keygen(tmp_path / "k.key", "team")
+    signer = sheetlog.supportlog.read_signer(tmp_path / "k.key")
     with pytest.raises(sheetlog.BackendError, match=f"127.0.0.1:{port}"):
-        local_log.log.archive(now=NOW, tsa=f"http://127.0.0.1:{port}/tsr")
-    assert local_log.write_marker() == before
+        local_log.log.checkpoint(signer, url)  # asked for: a failure is an error
 
 
 def test_a_lost_tree_tab_stops_sealing_and_is_named(any_log: LogUnderTest, tmp_path: Path) -> None:
@@ -535,3 +548,37 @@ def test_google_archive_seals_waiting_lines_in_one_more_write(
     methods = [c.method_id for c in google_log.fake.calls]
     assert methods.count("spreadsheets.batchUpdate") == 3 and len(methods) == 5, methods
     assert google_log.log.verify().tree_size == 3 + 2 + 2
+
+
+def test_lines_waiting_to_be_sealed_are_checked_against_their_leaves(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    signer = signed_log(any_log, tmp_path, 2)
+    any_log.log.message("T-1", "Thanks", at="2025-09-05 10:00")
+    any_log.log.archive(now=NOW, signer=signer)  # sealed
+    any_log.log.message("T-1", "One more thing", at="2025-09-06 10:00")  # waits, same tab
+    assert any_log.log.verify().ok
+    tab = "Messages 2025-09"
+    lines = any_log.values(tab)
+    write(any_log, SetCells(tab, len(lines), 5, (("One more thing, edited",),)))
+    found = problems(any_log)
+    assert any(f"{tab}|T-1|is not in the tree, and no leaf waits for it" in p for p in found)
+    write(any_log, SetCells(tab, len(lines), 5, (("One more thing",),)))
+    assert any_log.log.verify().ok
+    waiting = any_log.values("_sheetlog_unsealed")
+    write(any_log, SetCells("_sheetlog_unsealed", 2, 0, (tuple("" for _ in waiting[1]),)))
+    any_log.log.archive(now=NOW, signer=signer)  # its leaf gone: the line is not sealed
+    assert any("no leaf waits for it" in p for p in problems(any_log))
+
+
+def test_lines_written_before_the_tree_join_it_on_the_first_pass(any_log: LogUnderTest) -> None:
+    any_log.log.init()
+    seed(any_log, closed(2))
+    line = ("T-1", "2025-09-02 09:00 UTC", "customer message", "c1", "Email", "Hello", "")
+    write(any_log, AppendRows("Messages 2025-09", (line,), header=MESSAGES_HEADER))
+    any_log.log.archive(now=NOW)
+    leaves = any_log.values(LEAVES_TAB)[1:]
+    assert sorted(str(row[1]) for row in leaves) == [TAB, TAB, "Messages 2025-09"]
+    assert any_log.log.verify().ok
+    write(any_log, SetCells("Messages 2025-09", 2, 5, (("Hello, edited",),)))
+    assert any("does not match its leaf" in p for p in problems(any_log))

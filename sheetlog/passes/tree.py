@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import base64
 import hmac
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from ..errors import BackendError
 from ..model.merkle import Frontier, leaf_hash, root
+from ..model.messages import MESSAGES_HEADER
 from ..model.ops import DeleteRowsIfUnchanged, Op
 from ..model.sheetdata import CellValue, Snapshot, Tab
 from ..model.signed_note import Checkpoint, Signer, Verifier, open_note
@@ -33,9 +36,20 @@ from ..model.workbook import (
     setting_values,
     settings_set_ops,
 )
-from .evidence import HASH_COLUMN, hashed_text, parse_link
-from .leaves import LEAVES_HEADER, Leaf, in_order, new_salt, read_leaves, record_bytes
+from .evidence import HASH_COLUMN, hashed_text, parse_link, personal_digest
+from .leaves import (
+    LEAVES_HEADER,
+    MESSAGE_PERSONAL,
+    Leaf,
+    in_order,
+    is_messages_title,
+    new_salt,
+    read_leaves,
+    record_bytes,
+    record_leaf,
+)
 
+logger = logging.getLogger("sheetlog")
 TREE_SETTING = "tree"
 """The line of the tree's state: ``<size> <frontier hashes, hex, comma-joined>``."""
 DELETED_SETTING = "deleted"
@@ -109,10 +123,14 @@ class Seal:
         header: Sequence[str],
         rows: Sequence[Sequence[CellValue]],
     ) -> None:
-        """Seal archived rows (each with its Row Hash link) of tab ``title``."""
-        id_at = list(header).index(template.roles.id) if template.roles.id in header else 0
+        """Seal archived rows (each with its Row Hash link) or timeline lines of tab
+        ``title``."""
+        line = is_messages_title(title)
+        id_name = MESSAGES_HEADER[0] if line else template.roles.id
+        id_at = list(header).index(id_name) if id_name in header else 0
         for cells in rows:
-            leaf = Leaf(self.tree.size, title, "", new_salt(), b"")
+            personal = personal_digest(header, cells, MESSAGE_PERSONAL) if line else ""
+            leaf = Leaf(self.tree.size, title, "", new_salt(), b"", personal)
             data = record_bytes(title, header, cells, leaf, template.pii_names)
             if data is None:
                 continue
@@ -151,12 +169,25 @@ class Seal:
         return [*ops, *settings_set_ops(snapshot, values, TREE_TAB)]
 
 
-def legacy_rows(snapshot: Snapshot) -> list[tuple[Tab, list[list[CellValue]]]]:
-    """The archive tabs of this log with their chained rows in chain order: what the
-    first sealing pass brings into the tree (rows without a link stay out)."""
+def legacy_rows(
+    snapshot: Snapshot, template: Template, waiting: Sequence[Leaf]
+) -> list[tuple[Tab, list[list[CellValue]]]]:
+    """What the first sealing pass brings into the tree: the archive tabs of this log
+    with their chained rows in chain order (rows without a link stay out), then the
+    timeline lines no ``waiting`` leaf stands for (written before lines had leaves)."""
     found = []
     for title in sorted(snapshot.tabs):
         tab = snapshot.tabs[title]
+        if is_messages_title(title):
+            pii = template.pii_names
+            mine = [leaf for leaf in waiting if leaf.tab == title]
+            lines = [
+                cells
+                for _, cells in data_rows(tab)
+                if not any(record_leaf(title, tab.header, cells, w, pii) for w in mine)
+            ]
+            found.append((tab, lines))
+            continue
         if tab.elsewhere or not is_archive_title(title) or HASH_COLUMN not in tab.header:
             continue
         at = tab.header.index(HASH_COLUMN)
@@ -218,10 +249,19 @@ def opened(note: str, keys: Sequence[Verifier]) -> Checkpoint:
     raise ValueError("; ".join(dict.fromkeys(failures)))
 
 
-def checkpoint_lines(note: str, tsa: str | None) -> dict[str, str]:
+def checkpoint_lines(note: str, tsa: str | None, required: bool = True) -> dict[str, str]:
     """The tree tab's lines of a new checkpoint: its note and, with ``tsa`` (a Time-Stamping
-    Authority's URL), the token of a timestamp over the note's bytes (one request)."""
-    token = b64(request_timestamp(note.encode("utf-8"), tsa)) if tsa else ""
+    Authority's URL), the token of a timestamp over the note's bytes (one request). Not
+    ``required`` (a pass whose rows are already moving), an authority that fails leaves
+    the checkpoint without a token, with a warning: ``checkpoint --tsa`` adds one later."""
+    token = ""
+    if tsa:
+        try:
+            token = b64(request_timestamp(note.encode("utf-8"), tsa))
+        except BackendError as exc:
+            if required:
+                raise
+            logger.warning("%s; the checkpoint is kept without a timestamp", exc)
     return {CHECKPOINT_SETTING: note, TIMESTAMP_SETTING: token}
 
 
@@ -258,7 +298,7 @@ def latest(snapshot: Snapshot) -> Recorded | None:
 def latest_timestamp(snapshot: Snapshot) -> bytes | None:
     """The latest checkpoint's RFC 3161 token, if it has one."""
     found = setting_values(snapshot, TIMESTAMP_SETTING, TREE_TAB)
-    return base64.b64decode(found[0]) if found else None
+    return base64.b64decode(found[0], validate=True) if found else None
 
 
 def sign(checkpoint: Checkpoint, signer: Signer | None) -> str:

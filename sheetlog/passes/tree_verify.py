@@ -10,7 +10,7 @@ from ..model.merkle import consistency_proof, root, verify_consistency
 from ..model.sheetdata import Snapshot
 from ..model.templates import Template
 from ..model.timestamp import check_timestamp
-from ..model.workbook import LEAVES_TAB, data_rows, is_archive_title
+from ..model.workbook import LEAVES_TAB, UNSEALED_TAB, data_rows, is_archive_title
 from .evidence import HASH_COLUMN, ChainProblem, Verification, hashed_text
 from .leaves import Leaf, in_order, is_messages_title, read_leaves, record_leaf
 from .tree import (
@@ -78,12 +78,12 @@ def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) 
         checkpoint.root, root(hashes[: checkpoint.size])
     ):
         report(ChainProblem("", 0, "", "the leaves do not hash to the latest checkpoint's root"))
-    token = latest_timestamp(snapshot)
-    if token:
-        try:
+    try:  # binascii.Error, a token that is not base64, is a ValueError too
+        token = latest_timestamp(snapshot)
+        if token:
             check_timestamp(token, note.encode("utf-8"))
-        except ValueError as exc:
-            report(ChainProblem("", 0, "", f"the latest checkpoint's timestamp: {exc}"))
+    except ValueError as exc:
+        report(ChainProblem("", 0, "", f"the latest checkpoint's timestamp: {exc}"))
 
 
 def _check_rows(
@@ -96,6 +96,9 @@ def _check_rows(
     by_key: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
     for leaf in leaves:
         by_key[(leaf.tab, leaf.ticket)].append(leaf)
+    waiting: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
+    for leaf in read_leaves(snapshot, UNSEALED_TAB)[0]:
+        waiting[(leaf.tab, leaf.ticket)].append(leaf)
     used: set[int] = set()
     report = result.problems.append
     pii = template.pii_names
@@ -120,14 +123,19 @@ def _check_rows(
             )
             if match is not None:
                 used.add(match.index)
-            elif not archived and not candidates:
+            elif not archived and any(
+                record_leaf(tab.title, header, cells, leaf, pii) is not None
+                for leaf in waiting.get((tab.title, ticket), [])
+            ):
                 continue  # a line written since the last pass: its leaf waits to be sealed
             elif (tab.title, number) not in named and leaves:
+                free = [leaf for leaf in candidates if leaf.index not in used]
                 what = (
-                    f"does not match its leaf {candidates[0].index}: the row, or the leaf's"
+                    f"does not match its leaf {free[0].index}: the row, or the leaf's"
                     " salt or hash, changed since it was sealed"
-                    if candidates
-                    else "is not in the tree (archived rows are sealed by the pass)"
+                    if free
+                    else "is not in the tree, and no leaf waits for it (typed in, or"
+                    " edited before the pass that seals it)"
                 )
                 report(ChainProblem(tab.title, number, ticket, what))
     gone = deleted_tabs(snapshot)

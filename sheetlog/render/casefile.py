@@ -3,6 +3,7 @@ nothing fetched; every cell escaped, as any of them may hold hostile text."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from datetime import UTC
 from html import escape
@@ -158,7 +159,7 @@ def _proof(case: CaseFile) -> list[str]:
 
 def _steps(ticket: str, proof: CaseProof) -> list[str]:
     """Plain steps to check the proof: with sheetlog, then by hand (already escaped)."""
-    file = escape(f"{ticket}{PROOF_SUFFIX}")
+    file = escape(shlex.quote(f"{ticket}{PROOF_SUFFIX}"))  # a Ticket ID is free text
     key = escape(proof.keys[0] if len(proof.keys) == 1 else "PUBKEY")
     signer, size, index = escape(proof.signer), proof.size, proof.index
     return [
@@ -168,7 +169,7 @@ def _steps(ticket: str, proof: CaseProof) -> list[str]:
         f"Run <code>sheetlog check-proof {file} --key &quot;{key}&quot;</code>. It should say"
         f" <q>proven: leaf {index} of the tree of {size} that {signer} signed</q> and list"
         " the row's cells, which should match the archived row above (personal cells"
-        " appear only as their SHA-256).",
+        " appear only as a salted SHA-256).",
         "Or by hand, with any SHA-256 and Ed25519 tool: base64-decode the rest of the line"
         " that starts <code>extra </code>. These bytes are the row as sealed (a JSON"
         " document, a line feed, then a random salt).",
