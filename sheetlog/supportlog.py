@@ -653,9 +653,16 @@ class SupportLog:
         one in each of those logs that holds their rows: a rerun finishes a failed one).
         """
         from .passes import forget
+        from .passes.archive import STAGING_TAB
 
         with self.backend.transaction(), ExitStack() as others:
-            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | MESSAGES_SCOPE)
+            staging = Scope.of(probe=(STAGING_TAB,))
+            snapshot, settings = self.read(LOG_SCOPE | ARCHIVES_SCOPE | MESSAGES_SCOPE | staging)
+            if snapshot.exists(STAGING_TAB):  # rows of an interrupted pass, not yet archived
+                raise ConfigError(
+                    f"{self.location}: an archive pass was interrupted and its rows wait in"
+                    f' the hidden "{STAGING_TAB}" tab; run sheetlog archive first, then forget'
+                )
             logs = {other.location: other for other in self._archive_logs(snapshot)}
             for other in logs.values():  # held until their writes, as this one is
                 others.enter_context(other.backend.transaction())
@@ -1134,7 +1141,7 @@ class SupportLog:
                 lines.append(replace(line, attachment=Link(file.name, link)))
             ops = messages_ops(snapshot, lines)
             if not kept and folder is not None:
-                ops.append(setting_op(snapshot, attachments.FOLDER_SETTING, folder))
+                ops.append(setting_op(attachments.FOLDER_SETTING, folder))
             names = ", ".join(f.name for f in files)
             details = f"{lines[0].ticket}: attached {names}"
             self.commit("attach", ops, lines[0].tab, lines[0].ticket, details)
@@ -1219,8 +1226,8 @@ class SupportLog:
             out.write(f"{signer}\n")
         try:
             with self.backend.transaction():
-                snapshot, _ = self.read(Scope())
-                op = setting_op(snapshot, SIGNING_KEY, str(signer.verifier))
+                self.read(Scope())  # an initialised log, or a clear error
+                op = setting_op(SIGNING_KEY, str(signer.verifier))
                 self.commit("keygen", [op], SETTINGS_TAB, "", f"signing key {signer.verifier}")
         except BaseException:
             path.unlink(missing_ok=True)  # no private key whose public half was not kept

@@ -165,3 +165,20 @@ def test_cli_attach(local_log: LogUnderTest, tmp_path: Path) -> None:
         cli, ["attach", "T-1", str(tmp_path / "no.pdf"), "--sheet", str(local_log.path)]
     )
     assert result.exit_code == 1 and "no.pdf" in result.output
+
+
+def test_google_a_changed_copy_of_a_file_attached_twice_is_named(
+    google_log: LogUnderTest, tmp_path: Path
+) -> None:
+    google_log.log.init()
+    seed(google_log, [entry("T-1", "Open")])
+    label, _ = files(tmp_path)
+    google_log.log.attach("T-1", [label], at="2025-09-01 12:00")
+    google_log.log.attach("T-1", [label], at="2025-09-02 12:00")
+    assert google_log.fake is not None
+    digest = hashlib.sha256(label.read_bytes()).hexdigest()
+    copies = [f for f in google_log.fake.drive_files() if f["name"] == f"{digest}.pdf"]
+    assert len(copies) == 2
+    google_log.fake.replace_drive_bytes(copies[0]["id"], b"%PDF-1.4 forged")
+    found = [p.problem for p in google_log.log.verify().problems]
+    assert found and all("was changed" in p for p in found)

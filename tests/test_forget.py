@@ -221,3 +221,16 @@ def test_cli_forget(tmp_path: Path) -> None:
     again = runner.invoke(cli, ["forget", "--customer", BOB, *sheet])
     assert again.exit_code == 1
     assert again.output.count("\n") == 1 and again.output.startswith("sheetlog: no row of Log")
+
+
+def test_forget_waits_for_an_interrupted_archive_pass(any_log: LogUnderTest) -> None:
+    from sheetlog.errors import ConfigError
+    from sheetlog.model.ops import AddTab
+
+    any_log.log.init()
+    seed(any_log, [entry("T-1", "Open", Customer="bob@example.com")])
+    any_log.log.backend.write([AddTab("_sheetlog_moving", ("Ticket ID",), hidden=True)])
+    before = any_log.write_marker()
+    with pytest.raises(ConfigError, match="run sheetlog archive first"):
+        any_log.log.forget("bob@example.com")
+    assert any_log.write_marker() == before

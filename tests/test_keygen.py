@@ -67,3 +67,25 @@ def test_a_name_beyond_ascii_is_written_in_utf8(local_log: LogUnderTest, tmp_pat
     with pytest.raises(ConfigError, match="--name"):
         local_log.log.keygen(tmp_path / "other.key", "two words")
     assert not (tmp_path / "other.key").exists()
+
+
+def test_two_keys_made_at_once_on_google_are_both_kept(
+    google_log: LogUnderTest, tmp_path: Path, creds: object
+) -> None:
+    import sheetlog
+
+    google_log.log.init()
+    assert google_log.fake is not None
+    other = sheetlog.open(f"gsheet:{google_log.spreadsheet_id}", credentials=creds)
+    made: list[object] = []
+    started: list[bool] = []
+
+    def second_keygen_between(call: object) -> None:  # B reads and writes while A waits
+        if getattr(call, "method_id", "") == "spreadsheets.batchUpdate" and not started:
+            started.append(True)
+            made.append(other.keygen(tmp_path / "b.key", "b"))
+
+    google_log.fake.before_request(second_keygen_between)
+    first = google_log.log.keygen(tmp_path / "a.key", "a")
+    snapshot = google_log.log.backend.read(Scope.of("_sheetlog"))
+    assert sorted(setting_values(snapshot, SIGNING_KEY)) == sorted([str(first), str(made[0])])

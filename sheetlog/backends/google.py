@@ -229,8 +229,10 @@ class GoogleBackend(Backend):
         with translate_errors(self.spreadsheet_id, self.acting_as):
             while True:
                 page = self.http.request("get", DRIVE_FILES_API_V3_URL, params=params).json()
-                for file in page.get("files", []):
-                    found[str(file["name"])] = str(file.get("sha256Checksum", ""))
+                for file in page.get("files", []):  # a name kept twice: a copy that differs
+                    name, sha = str(file["name"]), str(file.get("sha256Checksum", ""))
+                    if name not in found or not name.startswith(sha):
+                        found[name] = sha
                 if not page.get("nextPageToken"):
                     return found
                 params["pageToken"] = page["nextPageToken"]

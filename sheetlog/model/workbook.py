@@ -90,9 +90,10 @@ def setting_values(snapshot: Snapshot, key: str, title: str = SETTINGS_TAB) -> l
     return list(dict.fromkeys(found))
 
 
-def setting_op(snapshot: Snapshot, key: str, value: str) -> SetCells:
-    """The write that adds the line ``key``, ``value`` under the settings tab's last line."""
-    return SetCells(SETTINGS_TAB, _last_setting(snapshot) + 1, 0, ((key, value),))
+def setting_op(key: str, value: str) -> AppendRows:
+    """The write that adds the line ``key``, ``value`` under the settings tab's last line
+    (an append: two writers adding a line at once each get their own)."""
+    return AppendRows(SETTINGS_TAB, ((key, value),))
 
 
 def _settings_lines(snapshot: Snapshot, title: str = SETTINGS_TAB) -> list[tuple[int, str]]:
@@ -106,11 +107,6 @@ def _settings_lines(snapshot: Snapshot, title: str = SETTINGS_TAB) -> list[tuple
     ]
 
 
-def _last_setting(snapshot: Snapshot, title: str = SETTINGS_TAB) -> int:
-    """The sheet row of a key-value tab's last line (1: only the header)."""
-    return max((number for number, _ in _settings_lines(snapshot, title)), default=1)
-
-
 def settings_set_ops(
     snapshot: Snapshot, values: Mapping[str, str], title: str = SETTINGS_TAB
 ) -> list[Op]:
@@ -120,16 +116,13 @@ def settings_set_ops(
     where: dict[str, int] = {}
     for number, key in _settings_lines(snapshot, title):
         where.setdefault(key, number)
-    free = _last_setting(snapshot, title)
     ops: list[Op] = []
     if not snapshot.exists(title):
         ops.append(AddTab(title, SETTINGS_HEADER, hidden=True))
-    for key, value in values.items():
-        if key in where:
-            ops.append(SetCells(title, where[key], 1, ((value,),)))
-        else:
-            free += 1
-            ops.append(SetCells(title, free, 0, ((key, value),)))
+    ops += [SetCells(title, where[k], 1, ((v,),)) for k, v in values.items() if k in where]
+    new = tuple((k, v) for k, v in values.items() if k not in where)
+    if new:  # appended: two writers adding lines at once each get their own
+        ops.append(AppendRows(title, new))
     return ops
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..backends.target import parse_target
 from ..errors import ConfigError
-from ..model.ops import SetCells
+from ..model.ops import AppendRows
 from ..model.sheetdata import Snapshot, Tab
 from ..model.workbook import SETTINGS_TAB, is_archive_title, setting_op, setting_values
 
@@ -66,13 +66,13 @@ def stored(location: str, live: str) -> str:
         return location
 
 
-def record_op(snapshot: Snapshot, location: str, live: str) -> SetCells | None:
+def record_op(snapshot: Snapshot, location: str, live: str) -> AppendRows | None:
     """The write that records ``location`` in the settings tab, unless it is there."""
     if snapshot.tab(SETTINGS_TAB) is None:
         return None
     if resolved(location, live) in {resolved(r, live) for r in recorded(snapshot)}:
         return None
-    return setting_op(snapshot, ARCHIVE_LOG_KEY, stored(location, live))
+    return setting_op(ARCHIVE_LOG_KEY, stored(location, live))
 
 
 def title(own: str, location: str) -> str:

@@ -70,15 +70,14 @@ def read_files(paths: Sequence[str | Path], limit: int = MAX_BYTES) -> list[Atta
         if not name or cell_length(name) > NAME_CHARS:
             raise InvalidValue("FILE", str(given), f"a file name of 1 to {NAME_CHARS} characters")
         try:
-            size = path.stat().st_size
-            if size > limit:
+            if path.exists() and not path.is_file():  # a folder, a device, a pipe
+                raise InvalidValue("FILE", str(given), "a file", "not a regular file")
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)  # never more than the limit, whatever stat said
+            if len(data) > limit:
                 raise InvalidValue(
-                    "FILE",
-                    str(given),
-                    f"a file of at most {limit // (1024 * 1024)} MB",
-                    f"it has {size / (1024 * 1024):.1f} MB",
+                    "FILE", str(given), f"a file of at most {limit // (1024 * 1024)} MB"
                 )
-            data = path.read_bytes()
         except OSError as exc:
             hint = exc.strerror or ""
             raise InvalidValue("FILE", str(given), "a file sheetlog can read", hint) from None
