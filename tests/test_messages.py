@@ -264,3 +264,26 @@ def test_an_update_of_the_status_alone_shows_once_and_others_keep_their_audit_li
     ]
     audit = [e.text for e in events if e.what == "audit: update"]
     assert len(audit) == 1 and "Actions & Notes: (empty) → Refunded" in audit[0]
+
+
+def test_two_first_messages_at_once_on_google_both_land_with_their_leaves(
+    google_log: LogUnderTest, creds: object
+) -> None:
+    import sheetlog
+
+    google_log.log.init()
+    seed(google_log, [entry("T-1", "Open"), entry("T-2", "Open")])
+    assert google_log.fake is not None
+    other = sheetlog.open(f"gsheet:{google_log.spreadsheet_id}", credentials=creds)
+    started: list[bool] = []
+
+    def second_message_between(call: object) -> None:  # B makes the hidden tabs first
+        if getattr(call, "method_id", "") == "spreadsheets.batchUpdate" and not started:
+            started.append(True)
+            other.message("T-2", "Mine first", at="2025-09-01 10:00")
+
+    google_log.fake.before_request(second_message_between)
+    google_log.log.message("T-1", "Hello", at="2025-09-01 10:00")
+    assert sorted(row[0] for row in google_log.values("Messages 2025-09")[1:]) == ["T-1", "T-2"]
+    waiting = google_log.values("_sheetlog_unsealed")[1:]
+    assert sorted(row[1] for row in waiting) == ["T-1", "T-2"]

@@ -717,7 +717,7 @@ class _Requests:
     @_one.register
     def _append_rows(self, op: AppendRows) -> None:
         if op.header is not None and op.tab not in self.sheets:
-            self._add_tab(AddTab(op.tab, op.header))
+            self._add_tab(AddTab(op.tab, op.header, hidden=op.hidden))
         sheet = self._sheet(op.tab)
         self._grow(sheet, op.after or 0, max((len(r) for r in op.rows), default=0))
         if op.after == 1 and sheet.rows > 1:

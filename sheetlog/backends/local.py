@@ -368,7 +368,7 @@ def with_new_tabs(ops: Sequence[Op], titles: Sequence[str]) -> list[Op]:
         if isinstance(op, AddTab):
             present.add(op.title)
         if isinstance(op, AppendRows) and op.header is not None and op.tab not in present:
-            found.append(AddTab(op.tab, op.header))
+            found.append(AddTab(op.tab, op.header, hidden=op.hidden))
             present.add(op.tab)
         found.append(op)
     return found

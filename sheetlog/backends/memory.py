@@ -165,7 +165,7 @@ def _sheet(sheets: dict[str, Sheet], title: str) -> Sheet:
 def _apply(sheets: dict[str, Sheet], op: Op) -> None:
     """Apply one op to ``sheets`` (a copy the caller keeps only if every op applies)."""
     if isinstance(op, AppendRows) and op.header is not None and op.tab not in sheets:
-        _apply(sheets, AddTab(op.tab, op.header))
+        _apply(sheets, AddTab(op.tab, op.header, hidden=op.hidden))
     match op:
         case AddTab(title=title, header=header, hidden=hidden, index=index):
             if title in sheets:

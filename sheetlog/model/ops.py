@@ -51,6 +51,8 @@ class AppendRows:
     rows: tuple[tuple[CellValue, ...], ...]
     header: tuple[str, ...] | None = None
     after: int | None = None
+    hidden: bool = False
+    """With a ``header``: the tab it makes is hidden (a tab of sheetlog's own)."""
 
 
 def comparable(row: Sequence[CellValue]) -> tuple[CellValue, ...]:

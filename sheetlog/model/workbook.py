@@ -129,10 +129,12 @@ def settings_set_ops(
 def hidden_rows(
     snapshot: Snapshot, title: str, header: tuple[str, ...], rows: tuple[tuple[CellValue, ...], ...]
 ) -> list[Op]:
-    """Append ``rows`` to a hidden tab of sheetlog's own, made first when ``snapshot``
-    (which read or probed it) saw none."""
-    made = [] if snapshot.exists(title) else [AddTab(title, header, hidden=True)]
-    return [*made, AppendRows(title, rows)]
+    """Append ``rows`` to a hidden tab of sheetlog's own, made with them when missing
+    (a tab another writer made meanwhile is found and written to, not made twice);
+    ``snapshot`` read or probed it, so Google need not look it up."""
+    if snapshot.exists(title):
+        return [AppendRows(title, rows)]
+    return [AppendRows(title, rows, header=header, hidden=True)]
 
 
 BASE_SCOPE = Scope.of(SETTINGS_TAB, probe=(LOG_TAB,))
