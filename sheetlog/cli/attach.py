@@ -36,7 +36,7 @@ def attach(
     the workbook, or a Drive folder next to the spreadsheet. A timeline line
     links to it and records the hash; the next archive pass seals it into the
     log's tree, and sheetlog verify checks every kept file's bytes. At most
-    25 MB a file; a missing or unreadable file: exit 1, nothing kept.
+    5 MB a file; a missing or unreadable file: exit 1, nothing kept.
 
     \b
     Examples:

@@ -22,8 +22,9 @@ from ..model.workbook import data_rows, row_values
 from ..rules.cells import cell_text
 from .evidence import ChainProblem
 
-MAX_BYTES = 25 * 1024 * 1024
-"""The largest file ``attach`` takes: evidence (labels, receipts, screenshots), not media."""
+MAX_BYTES = 5 * 1024 * 1024
+"""The largest file ``attach`` takes: evidence (labels, receipts, screenshots), not media.
+It is what Drive documents for one multipart upload; the same on every backend."""
 FOLDER_SETTING = "attachments_folder"
 """The settings line naming where a log keeps its attachments (a folder, or a Drive id)."""
 NAME_CHARS = 200
