@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,17 @@ def test_an_archive_tab_the_index_does_not_cover_is_searched_whole(
     found = any_log.log.find(ticket="T-99")
     assert [(r["Ticket ID"], r["tab"]) for r in found.rows] == [("T-99", "Archive 2024-01")]
     assert tickets(any_log.log.find(ticket="T-07").rows) == ["T-07"]
+
+
+def test_a_ticket_in_log_and_an_archive_tab_lists_its_lines_once(
+    local_log: LogUnderTest,
+) -> None:
+    now = dt.datetime(2025, 11, 20, 12, 0, tzinfo=dt.UTC)
+    local_log.log.init()
+    seed(local_log, [entry("T-1", "Resolved", "2025-09-02 10:00 UTC")])
+    local_log.log.message("T-1", "Thanks", at="2025-09-01 12:00")
+    local_log.log.archive(now=now)
+    seed(local_log, [entry("T-1", "Open")])  # typed again into Log
+    found = local_log.log.find(customer="customer of T-1", history=True)
+    assert len(found.rows) == 2
+    assert [m.text for m in found.messages] == ["Thanks"]

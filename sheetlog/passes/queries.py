@@ -204,10 +204,11 @@ def attach_history(rows: list[Row], snapshot: Snapshot, template: Template) -> l
     for message in read_messages(messages_tabs(snapshot)):
         timeline[ticket_key(message.ticket)].append(message)
     found: list[Message] = []
+    for key in dict.fromkeys(ticket_key(row.get(template.roles.id)) for row in rows):
+        found += timeline.get(key, [])  # a ticket in Log and an archive tab: its lines once
     for row in rows:
         mine = timeline.get(ticket_key(row.get(template.roles.id)), [])
         row["messages"] = [message.to_dict() for message in mine]
-        found += mine
     lines = audit_lines(snapshot)
     by_word: dict[str, list[Row]] = defaultdict(list)
     for line in lines:
