@@ -269,7 +269,7 @@ def _history_jobs(
             partial(_reads, built, big, plan.read_repeats),
         )
     ]
-    for name in ("validate", "append", "update"):
+    for name in ("validate", "append", "update", "message"):
         jobs.append(
             runner.submit(
                 f"{name} with and without history",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .history import NEW_ENTRY, History, Run, finish, sheetlog_command, start, timed
 
-FLAT = ("append", "update", "validate")
+FLAT = ("append", "update", "message", "validate")
 """The commands timed with history and without (each on a fresh copy)."""
 READS = ("find", "status")
 FLOOR = "read-every-tab"

@@ -239,7 +239,7 @@ def _sheetlog_passes(
 
 # --- history: what a command receives when months of rows are archived ------------------
 
-HISTORY_COMMANDS = ("append", "update", "validate")
+HISTORY_COMMANDS = ("append", "update", "message", "validate")
 ARCHIVE_CHUNK = 5_000  # rows per set_values of an archive tab
 
 
@@ -301,7 +301,7 @@ def archived_spreadsheet(
 
 
 def measure_history(log_rows: int, archived_rows: int) -> list[HistoryCost]:
-    """append, update and validate (flags written) on a log with ``archived_rows``
+    """append, update, message and validate (flags written) on a log with ``archived_rows``
     archived, and on the same log with none: calls, bytes sent and bytes received."""
     found = []
     with ReceivingFake() as fake:
@@ -317,6 +317,9 @@ def measure_history(log_rows: int, archived_rows: int) -> list[HistoryCost]:
                 changed = support.update(ticket, {"Status": "Resolved"}, now=live.validate_now)
             assert changed.changes, "the update should change the ticket"
             found.append(HistoryCost("update", log_rows, archived, spent[0]))
+            with meter.cost() as spent:
+                support.message(ticket, "Asked the courier for a trace", sender="agent")
+            found.append(HistoryCost("message", log_rows, archived, spent[0]))
             with meter.cost() as spent:
                 report = support.validate(now=live.validate_now)
             assert report.written, "the bench log should have rows to flag"

@@ -288,6 +288,9 @@ def command(name: str, path: Path, history: History) -> tuple[list[str], tuple[i
     if name == "update":
         fields = [part for field in UPDATE for part in ("-f", field)]
         return [*base, "update", history.open_ticket, *sheet, *fields], (0,)
+    if name == "message":
+        line = ["--from", "agent", "Asked the courier for a trace"]
+        return [*base, "message", history.open_ticket, *line, *sheet], (0,)
     if name == "validate":
         return [*base, "validate", *sheet], (0, 1)  # 1: problems found (and flagged)
     if name == "find":
