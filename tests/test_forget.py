@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import sheetlog
 from sheetlog.cli import cli
 from sheetlog.errors import NotFoundError
-from sheetlog.model.ops import SetCells
+from sheetlog.model.ops import AppendRows, SetCells
 from sheetlog.model.signed_note import Signer
 from tests.conftest import LogUnderTest, open_local
 from tests.logdata import entry, seed
@@ -234,3 +234,21 @@ def test_forget_waits_for_an_interrupted_archive_pass(any_log: LogUnderTest) -> 
     with pytest.raises(ConfigError, match="run sheetlog archive first"):
         any_log.log.forget("bob@example.com")
     assert any_log.write_marker() == before
+
+
+def test_a_log_rows_validation_cell_that_may_quote_the_value_is_cleared(
+    local_log: LogUnderTest,
+) -> None:
+    log = local_log.log
+    log.init("orders")
+    typed = ("Bob", "bob.smith@example", "+44 20 7946 0000")  # an email validate flags
+    header = local_log.values("Log")[0]
+    row = dict.fromkeys(header, "")
+    row |= dict(zip(("Customer Name", "Email", "Phone"), typed, strict=True))
+    row |= {"Order ID": "ORD-1", "Issue Type": "Payment", "Status": "Open"}
+    log.backend.write([AppendRows("Log", (tuple(row[name] for name in header),), after=1)])
+    log.validate()
+    flags = header.index("Validation")
+    assert "bob.smith@example" in str(local_log.values("Log")[1][flags])
+    log.forget("Bob")
+    assert not any("bob.smith" in str(cell) for cell in local_log.values("Log")[1])

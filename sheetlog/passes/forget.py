@@ -122,6 +122,13 @@ def _forget_rows(
             if value not in (None, "") and value != stand_in:
                 _add(found, tab, SetCells(own_title(tab), number, col, ((stand_in,),)))
                 found.result.cells[tab.title] = found.result.cells.get(tab.title, 0) + 1
+        flags = (
+            header.index(template.roles.validation)
+            if log and template.roles.validation in header
+            else -1
+        )
+        if flags >= 0 and _cell(cells, flags) not in (None, ""):  # it may quote the value
+            _add(found, tab, SetCells(own_title(tab), number, flags, (("",),)))
     return tickets
 
 
