@@ -561,17 +561,26 @@ class SupportLog:
         op = elsewhere.record_op(snapshot, archive_to.location, self.location)
         return [op] if op is not None else []
 
-    def verify(self, against: str | None = None, since: str | None = None) -> Verification:
+    def verify(
+        self, against: str | None = None, since: str | None = None, key: str | None = None
+    ) -> Verification:
         """Recompute every archive tab's Row Hash chain and the Merkle tree over archived
         rows and timeline lines (one read): each leaf against its record, the root
         against the latest checkpoint and its signature. ``against`` is a digest line
         taken earlier, whose chain heads must still be there unchanged; ``since``, a
         checkpoint kept earlier, of which the tree must be an extension (a consistency
-        proof). The logs this one archives to are read once each, their trees (which seal
+        proof). ``key``: the public key the checkpoints must be signed by, as its owner
+        gave it (the keys the log records are in the sheet, where editors can change
+        them). The logs this one archives to are read once each, their trees (which seal
         the rows archived there) checked too."""
+        from .model.signed_note import Verifier
         from .passes import archive_to as elsewhere
         from .passes import evidence, tree_verify
 
+        try:
+            keys = [Verifier.parse(key)] if key else None
+        except ValueError as exc:
+            raise ConfigError(f"--key: {exc} (the public key keygen printed)") from None
         scope = ARCHIVES_SCOPE | MESSAGES_SCOPE | Scope.of(LEAVES_TAB, TREE_TAB, UNSEALED_TAB)
         snapshot, settings = self.read(scope)
         theirs: list[tuple[str, Snapshot]] = []
@@ -580,7 +589,7 @@ class SupportLog:
             snapshot = elsewhere.joined(snapshot, read, other.location)
             theirs.append((other.location, read))
         result = evidence.verify(snapshot, settings.template)
-        tree_verify.verify_tree(snapshot, settings.template, result)
+        tree_verify.verify_tree(snapshot, settings.template, result, keys)
         for location, read in theirs:
             there = evidence.Verification()
             tree_verify.verify_tree(read, settings.template, there)
@@ -589,7 +598,7 @@ class SupportLog:
             result.problems += [p for p in retitled if not p.row or (p.tab, p.row) not in named]
         result.problems += self._attachment_problems(snapshot)
         found = evidence.check_digest(snapshot, against) if against else []
-        found += tree_verify.since(snapshot, since) if since else []
+        found += tree_verify.since(snapshot, since, keys) if since else []
         result.problems += [evidence.ChainProblem("", 0, "", problem) for problem in found]
         return result
 

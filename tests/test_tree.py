@@ -582,3 +582,22 @@ def test_lines_written_before_the_tree_join_it_on_the_first_pass(any_log: LogUnd
     assert any_log.log.verify().ok
     write(any_log, SetCells("Messages 2025-09", 2, 5, (("Hello, edited",),)))
     assert any("does not match its leaf" in p for p in problems(any_log))
+
+
+def test_verify_key_catches_a_signing_key_swapped_in_the_sheet(
+    any_log: LogUnderTest, tmp_path: Path
+) -> None:
+    signer = signed_log(any_log, tmp_path, 2)
+    owner_key = str(signer.verifier)
+    assert any_log.log.verify(key=owner_key).ok
+    # an editor makes a key of their own, records it in place of the owner's, re-signs
+    forger = Signer.generate("support-team")
+    settings = any_log.values("_sheetlog")
+    at = next(i for i, row in enumerate(settings, 1) if row[0] == "signing_key")
+    write(any_log, SetCells("_sheetlog", at, 1, ((str(forger.verifier),),)))
+    any_log.log.checkpoint(forger)
+    assert any_log.log.verify().ok  # the sheet's own keys vouch for the forgery
+    found = [p.problem for p in any_log.log.verify(key=owner_key).problems]
+    assert any("the latest checkpoint" in p for p in found), found
+    with pytest.raises(ConfigError, match="--key"):
+        any_log.log.verify(key="not a key")

@@ -21,6 +21,12 @@ from .group import cli, emit_json, format_option, open_log, target_options
     metavar="CHECKPOINT",
     help="A checkpoint kept earlier (a file, or its text): prove the log only grew since.",
 )
+@click.option(
+    "--key",
+    metavar="PUBKEY",
+    help="Check the checkpoints against this public key (or a file holding it), as its"
+    " owner gave it, rather than the keys the sheet records.",
+)
 @format_option
 def verify(
     sheet: str | None,
@@ -28,6 +34,7 @@ def verify(
     digest: bool,
     against: str | None,
     since: str | None,
+    key: str | None,
     output: str,
 ) -> None:
     """Recompute the Row Hash chains of the archive tabs and the Merkle tree over
@@ -43,7 +50,7 @@ def verify(
       sheetlog verify
       sheetlog verify --digest > digest-2025-11.txt
       sheetlog verify --against "$(cat digest-2025-11.txt)"
-      sheetlog verify --since checkpoint-2025-11.txt
+      sheetlog verify --since checkpoint-2025-11.txt --key support.pub
     """
     from pathlib import Path
 
@@ -56,8 +63,10 @@ def verify(
                 " or its text)"
             )
         since = Path(since).read_text(encoding="utf-8")
+    if key is not None and Path(key).is_file():
+        key = Path(key).read_text(encoding="utf-8")
     with open_log(sheet, credentials) as support_log:
-        result = support_log.verify(against=against, since=since)
+        result = support_log.verify(against=against, since=since, key=key)
     if output == "json":
         emit_json(result.to_dict())
     elif digest:

@@ -5,9 +5,11 @@ someone kept."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ..model.merkle import consistency_proof, root, verify_consistency
 from ..model.sheetdata import Snapshot
+from ..model.signed_note import Verifier
 from ..model.templates import Template
 from ..model.timestamp import check_timestamp
 from ..model.workbook import LEAVES_TAB, UNSEALED_TAB, data_rows, is_archive_title
@@ -26,11 +28,16 @@ from .tree import (
 )
 
 
-def verify_tree(snapshot: Snapshot, template: Template, result: Verification) -> None:
+def verify_tree(
+    snapshot: Snapshot,
+    template: Template,
+    result: Verification,
+    keys: Sequence[Verifier] | None = None,
+) -> None:
     """Add to ``result`` each way the tree no longer matches the log: leaves missing,
     reordered or edited, rows changed since they were sealed (once the chain check has
     not already named them), rows gone, a checkpoint that does not match or is not
-    signed by a key the log records."""
+    signed by ``keys`` (default: those the log records, which its editors can change)."""
     leaves, malformed = read_leaves(snapshot)
     report = result.problems.append
     for problem in malformed:
@@ -43,11 +50,16 @@ def verify_tree(snapshot: Snapshot, template: Template, result: Verification) ->
             break
     hashes = [leaf.hash for leaf in ordered]
     result.tree_size = len(hashes)
-    _check_state(snapshot, hashes, result)
+    _check_state(snapshot, hashes, result, keys)
     _check_rows(snapshot, template, ordered, result)
 
 
-def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) -> None:
+def _check_state(
+    snapshot: Snapshot,
+    hashes: list[bytes],
+    result: Verification,
+    keys: Sequence[Verifier] | None,
+) -> None:
     """The leaves hash to the root the tree's state and its latest checkpoint record."""
     report = result.problems.append
     try:
@@ -70,7 +82,7 @@ def _check_state(snapshot: Snapshot, hashes: list[bytes], result: Verification) 
     if note is None:
         return
     try:
-        checkpoint = opened(note, recorded_keys(snapshot))
+        checkpoint = opened(note, recorded_keys(snapshot) if keys is None else keys)
     except ValueError as exc:
         report(ChainProblem("", 0, "", f"the latest checkpoint: {exc}"))
         return
@@ -148,14 +160,15 @@ def _check_rows(
         report(ChainProblem(where, 0, leaf.ticket, f"leaf {leaf.index}: its row is gone"))
 
 
-def since(snapshot: Snapshot, note: str) -> list[str]:
+def since(snapshot: Snapshot, note: str, keys: Sequence[Verifier] | None = None) -> list[str]:
     """Why the log is not an extension of the checkpoint ``note`` (one kept elsewhere):
     a signature that fails, fewer leaves, or a consistency proof from its tree to
     today's that does not check. Empty when the log only grew."""
     text = note.replace("\r\n", "\n").strip("\n") + "\n"
     try:  # a checkpoint kept before the log had a key is unsigned: its tree still counts
         signed = "\n\n" in text
-        checkpoint = opened(text, recorded_keys(snapshot) if signed else [])
+        trusted = recorded_keys(snapshot) if keys is None else keys
+        checkpoint = opened(text, trusted if signed else [])
     except ValueError as exc:
         return [f"--since: {exc}"]
     hashes = [leaf.hash for leaf in in_order(read_leaves(snapshot)[0])]
