@@ -1283,30 +1283,40 @@ class SupportLog:
         token = lines[tree.TIMESTAMP_SETTING]
         return tree.Recorded(note, checkpoint, base64.b64decode(token) if token else None)
 
-    def proof(self, ticket: str) -> Proof:
+    def proof(self, ticket: str, line: int | None = None) -> Proof:
         """The evidence of an archived ticket's row that checks offline (``check_proof``):
         the row and its salt, its place in the tree, the audit path and the latest signed
-        checkpoint. Two reads (the tree, then the row's archive tab); refuses a row that
-        no longer matches its leaf, and a checkpoint not signed yet."""
-        return self._proof(*self.read(Scope.of(LEAVES_TAB, TREE_TAB)), ticket)
+        checkpoint; with ``line`` (from 1), of the ticket's sealed timeline line of that
+        number instead (in the order they were sealed). Two reads (the tree, then the
+        record's tab); refuses a record that no longer matches its leaf, and a checkpoint
+        not signed yet."""
+        return self._proof(*self.read(Scope.of(LEAVES_TAB, TREE_TAB)), ticket, line)
 
-    def _proof(self, snapshot: Snapshot, settings: Settings, ticket: str) -> Proof:
+    def _proof(
+        self, snapshot: Snapshot, settings: Settings, ticket: str, line: int | None = None
+    ) -> Proof:
         """``proof`` over a read of the tree and its leaves: one more read, the row's tab."""
         from .model import merkle
         from .passes import leaves, proofs, tree
 
         ordered = leaves.in_order(leaves.read_leaves(snapshot)[0])
+        kind = leaves.is_messages_title if line is not None else is_archive_title
         mine = [
             leaf
             for leaf in ordered
-            if is_archive_title(leaf.tab) and ticket_key(leaf.ticket) == ticket_key(ticket)
+            if kind(leaf.tab) and ticket_key(leaf.ticket) == ticket_key(ticket)
         ]
+        if line is not None and not 1 <= line <= len(mine):
+            raise NotFoundError(
+                f"{ticket} has {len(mine)} timeline lines in the tree of {self.location}, no"
+                f" line {line} (the archive pass seals lines written since the last one)"
+            )
         if not mine:
             raise NotFoundError(
                 f"{ticket} has no archived row in the tree of {self.location}: a proof covers"
                 " archived rows (sheetlog archive seals them)"
             )
-        leaf = mine[-1]  # archived again later: the latest row
+        leaf = mine[line - 1] if line is not None else mine[-1]  # archived again: the latest
         if leaf.index < tree.deleted_tabs(snapshot).get(leaf.tab, 0):
             raise NotFoundError(
                 f"{ticket}: retention deleted {leaf.tab}, its row with it; its leaf stays in"

@@ -601,3 +601,21 @@ def test_verify_key_catches_a_signing_key_swapped_in_the_sheet(
     assert any("the latest checkpoint" in p for p in found), found
     with pytest.raises(ConfigError, match="--key"):
         any_log.log.verify(key="not a key")
+
+
+def test_a_timeline_line_has_its_own_proof(any_log: LogUnderTest, tmp_path: Path) -> None:
+    signer = signed_log(any_log, tmp_path, 2)
+    any_log.log.message("T-2", "The parcel never came", at="2025-09-02 11:00")
+    any_log.log.message("T-2", "Refund sent", sender="agent", at="2025-09-02 12:00")
+    any_log.log.archive(now=NOW, signer=signer)
+    text = any_log.log.proof("T-2", line=2).text()
+    document = independent_check(text, signer.verifier.key, "support-team")
+    cells = document["cells"]
+    assert isinstance(cells, dict) and cells["Text"] == "Refund sent"
+    assert "Author" not in cells and document["tab"] == "Messages 2025-09"
+    checked = sheetlog.check_proof(text, str(signer.verifier))
+    assert checked.row["cells"] == cells
+    with pytest.raises(NotFoundError, match="has 2 timeline lines"):
+        any_log.log.proof("T-2", line=3)
+    with pytest.raises(NotFoundError, match="has 0 timeline lines"):
+        any_log.log.proof("T-1", line=1)

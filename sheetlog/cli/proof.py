@@ -15,7 +15,15 @@ from .group import cli, emit_json, format_option, open_log, output_file_option, 
 @target_options
 @click.argument("ticket")
 @output_file_option("TICKET.tlog-proof here")
-def proof(sheet: str | None, credentials: str | None, ticket: str, out: str | None) -> None:
+@click.option(
+    "--line",
+    type=click.IntRange(min=1),
+    help="Prove the ticket's timeline line of this number (from 1, in the order the"
+    " archive pass sealed them) instead of its archived row.",
+)
+def proof(
+    sheet: str | None, credentials: str | None, ticket: str, out: str | None, line: int | None
+) -> None:
     """Write the evidence of an archived ticket's row: the row, its place in the log's
     Merkle tree and the signed checkpoint (a C2SP tlog-proof file). Anyone holding the
     log's public key checks it offline with sheetlog check-proof, or by hand (README,
@@ -24,13 +32,14 @@ def proof(sheet: str | None, credentials: str | None, ticket: str, out: str | No
     \b
     Examples:
       sheetlog proof HD-10001 -o HD-10001.tlog-proof
+      sheetlog proof HD-10001 --line 2 -o HD-10001-line2.tlog-proof
       sheetlog check-proof HD-10001.tlog-proof --key "$(cat support.pub)"
     """
     from ..passes.proofs import PROOF_SUFFIX
 
     with open_log(sheet, credentials) as support_log:
-        made = support_log.proof(ticket)
-    path = Path(out or f"{ticket}{PROOF_SUFFIX}")
+        made = support_log.proof(ticket, line)
+    path = Path(out or f"{ticket}{f'-line{line}' if line else ''}{PROOF_SUFFIX}")
     try:
         path.write_text(made.text(), encoding="utf-8", newline="\n")
     except OSError as exc:
@@ -80,7 +89,7 @@ def check_proof(proof_file: str, key: str, output: str) -> None:
         f" {checked.signer} signed ({head.origin})"
     )
     tab = checked.row.get("tab", "")
-    click.echo(f"the row, as archived in {tab}:")
+    click.echo(f"the record, as sealed in {tab}:")
     cells = checked.row.get("cells", {})
     for name, value in cells.items() if isinstance(cells, dict) else ():
         click.echo(f"  {name}: {value}")
