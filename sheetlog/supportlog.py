@@ -498,9 +498,8 @@ class SupportLog:
         signer, tsa = seal.sealing.signer, seal.sealing.tsa
         origin = signer.name if signer is not None else _key_name(self.location)
         checkpoint = seal.checkpoint(origin)
-        result.checkpoint = checkpoint
-        lines = tree.checkpoint_lines(tree.sign(checkpoint, signer), tsa, required=False)
-        return seal.ops(snapshot, lines)
+        result.checkpoint, result.note = checkpoint, tree.sign(checkpoint, signer)
+        return seal.ops(snapshot, tree.checkpoint_lines(result.note, tsa, required=False))
 
     def _seal_waiting(
         self,
@@ -541,12 +540,11 @@ class SupportLog:
             result = ArchiveResult()
             ops = self._sealed_ops(snapshot, seal, result)
             if ops:
-                assert result.checkpoint is not None
                 before = len(seal.leaves) - len(seal.unsealed)
                 what = [f"{before} records written before the tree"] * bool(earlier)
                 what += [f"{len(seal.unsealed)} timeline lines"] * bool(seal.unsealed)
                 details = f"sealed {' and '.join(what)} into the tree; " + (
-                    tree.checkpoint_words(result.checkpoint)
+                    tree.checkpoint_words(result.note)
                 )
                 self.commit("archive", ops, LEAVES_TAB, str(len(seal.leaves)), details)
             return len(seal.leaves)
@@ -1278,8 +1276,7 @@ class SupportLog:
             note = tree.sign(checkpoint, signer)
             lines = tree.checkpoint_lines(note, tsa)
             ops = settings_set_ops(snapshot, lines, TREE_TAB)
-            words = tree.checkpoint_words(checkpoint)
-            self.commit("checkpoint", ops, TREE_TAB, "", f"{words} signed by {signer.name}")
+            self.commit("checkpoint", ops, TREE_TAB, "", tree.checkpoint_words(note))
         token = lines[tree.TIMESTAMP_SETTING]
         return tree.Recorded(note, checkpoint, base64.b64decode(token) if token else None)
 

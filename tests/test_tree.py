@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sheetlog.cli import cli
 from sheetlog.errors import ConfigError, NotFoundError
 from sheetlog.model.messages import MESSAGES_HEADER
 from sheetlog.model.ops import AddTab, AppendRows, DeleteTab, SetCells
-from sheetlog.model.signed_note import Signer
+from sheetlog.model.signed_note import Signer, open_note
 from sheetlog.model.workbook import LEAVES_TAB, TREE_TAB
 from sheetlog.passes.proofs import Proof
 from tests.conftest import LogUnderTest
@@ -619,3 +620,18 @@ def test_a_timeline_line_has_its_own_proof(any_log: LogUnderTest, tmp_path: Path
         any_log.log.proof("T-2", line=3)
     with pytest.raises(NotFoundError, match="has 0 timeline lines"):
         any_log.log.proof("T-1", line=1)
+
+
+def test_audit_keeps_every_signed_checkpoint(any_log: LogUnderTest, tmp_path: Path) -> None:
+    signer = signed_log(any_log, tmp_path, 3)
+    seed(any_log, closed(1, start=10))
+    any_log.log.archive(now=NOW, signer=signer)
+    said = [
+        m
+        for line in any_log.audit()[1:]
+        if (m := re.search(r"checkpoint (\d+) (\S+) \((\S+)\) signed (— .*)$", str(line[5])))
+    ]
+    assert [m[1] for m in said] == ["3", "4"]
+    for m in said:  # each one is the signed note, written again from its Audit line
+        note = f"{m[3]}\n{m[1]}\n{m[2]}\n\n{m[4]}\n"
+        assert open_note(note, signer.verifier).startswith(f"{m[3]}\n{m[1]}\n")

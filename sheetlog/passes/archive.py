@@ -85,6 +85,8 @@ class ArchiveResult:
     pass took out of Log or the staging tab (``finished_line``)."""
     checkpoint: Checkpoint | None = None
     """The tree's checkpoint after the last write that added leaves."""
+    note: str = ""
+    """That checkpoint as a note (signed when the log has a key)."""
 
     @property
     def moved(self) -> int:
@@ -435,8 +437,8 @@ def describe(result: ArchiveResult) -> str:
     if result.kept_changed:
         parts.append(f"kept {result.kept_changed} changed during the pass")
     parts += [f"chain head {tab}: {head}" for tab, head in sorted(result.heads.items())]
-    if result.checkpoint is not None:
-        parts.append(checkpoint_words(result.checkpoint))
+    if result.note:
+        parts.append(checkpoint_words(result.note))
     return "; ".join(parts)
 
 

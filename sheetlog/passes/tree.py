@@ -224,9 +224,15 @@ def deleted_ops(snapshot: Snapshot, titles: Sequence[str]) -> list[Op]:
     return settings_set_ops(snapshot, {DELETED_SETTING: lines}, TREE_TAB)
 
 
-def checkpoint_words(checkpoint: Checkpoint) -> str:
-    """``checkpoint 12 <root base64>``: a checkpoint in an Audit line."""
-    return f"checkpoint {checkpoint.size} {b64(checkpoint.root)}"
+def checkpoint_words(note: str) -> str:
+    """A checkpoint in an Audit line, whole: ``checkpoint 12 <root> (<origin>)`` and its
+    signature lines, from which the signed note is written again (Audit keeps every
+    checkpoint; the tree tab only the latest)."""
+    text, _, signatures = note.partition("\n\n")
+    head = Checkpoint.parse(text.rstrip("\n") + "\n\n")
+    signed = " ".join(line for line in signatures.splitlines() if line)
+    words = f"checkpoint {head.size} {b64(head.root)} ({head.origin})"
+    return f"{words} signed {signed}" if signed else words
 
 
 def opened(note: str, keys: Sequence[Verifier]) -> Checkpoint:
